@@ -1,0 +1,6 @@
+package io.github.vae4j.config;
+
+/** Gradient updaters a {@link VaeConfig} can name. */
+public enum UpdaterType {
+    ADAM, ADAMAX, NADAM, RMSPROP, NESTEROVS, SGD
+}

@@ -1,0 +1,175 @@
+package io.github.vae4j.nn;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The Gaussian latent layer of a variational autoencoder (Kingma &amp; Welling, "Auto-Encoding Variational Bayes",
+ * ICLR 2014), declared like any DL4J layer.
+ *
+ * <p>From the encoder's last hidden activation h it computes the posterior q(z|x) = N(μ, diag σ²) with
+ * μ = hW_μ + b_μ and log σ² = hW_σ + b_σ, and outputs
+ * <ul>
+ *   <li>in training: z = μ + σ ⊙ ε, ε ~ N(0, I) from ND4J's seeded RNG (the reparameterization trick);</li>
+ *   <li>in inference: μ.</li>
+ * </ul>
+ * It adds β · KL(q(z|x) ‖ N(0, I)) = β · ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1), averaged over the minibatch, to the
+ * network's score, and its gradient to μ and log σ² in backprop. With a likelihood loss from this package on the
+ * output layer, the network's score is therefore the negative ELBO per example in nats (for β = 1).
+ *
+ * <p>log σ² is kept in ({@code logVarMin}, {@code logVarMax}) by {@link VaeMath#softClamp}, which is the identity
+ * in the normal range. The layer's activation function is not used.
+ *
+ * <p>Serializes to DL4J JSON through the {@code @class} property like every DL4J layer: no registration needed.
+ */
+public class VariationalLayer extends FeedForwardLayer {
+
+    /** Default lower bound of log σ² (σ ≈ 4.5e-5). */
+    public static final double DEFAULT_LOGVAR_MIN = -20.0;
+    /** Default upper bound of log σ² (σ ≈ 148). */
+    public static final double DEFAULT_LOGVAR_MAX = 10.0;
+
+    private double beta = 1.0;
+    private double logVarMin = DEFAULT_LOGVAR_MIN;
+    private double logVarMax = DEFAULT_LOGVAR_MAX;
+
+    /** For JSON deserialization; use {@link Builder}. */
+    public VariationalLayer() {
+    }
+
+    private VariationalLayer(Builder builder) {
+        super(builder);
+        this.beta = builder.beta;
+        this.logVarMin = builder.logVarMin;
+        this.logVarMax = builder.logVarMax;
+        initializeConstraints(builder);
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("VariationalLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        VariationalLayerImpl ret = new VariationalLayerImpl(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return VariationalParamInitializer.getInstance();
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType outputType = getOutputType(-1, inputType);
+        long numParams = initializer().numParams(this);
+        long updaterState = getIUpdater() == null ? 0 : getIUpdater().stateSize(numParams);
+        // Kept between forward and backward: [μ | raw log σ²] (2·nOut) and ε (nOut) per example.
+        long cachedPerExample = 3 * getNOut();
+        return new LayerMemoryReport.Builder(layerName, VariationalLayer.class, inputType, outputType)
+                .standardMemory(numParams, updaterState)
+                .workingMemory(0, 2 * getNOut(), 0, cachedPerExample + getNIn())
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
+    }
+
+    /** Weight of the KL term (β-VAE, Higgins et al. 2017); 1 gives the ELBO. */
+    public double getBeta() {
+        return beta;
+    }
+
+    public void setBeta(double beta) {
+        this.beta = beta;
+    }
+
+    public double getLogVarMin() {
+        return logVarMin;
+    }
+
+    public void setLogVarMin(double logVarMin) {
+        this.logVarMin = logVarMin;
+    }
+
+    public double getLogVarMax() {
+        return logVarMax;
+    }
+
+    public void setLogVarMax(double logVarMax) {
+        this.logVarMax = logVarMax;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof VariationalLayer other) || !super.equals(o)) {
+            return false;
+        }
+        return beta == other.beta && logVarMin == other.logVarMin && logVarMax == other.logVarMax;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(super.hashCode(), beta, logVarMin, logVarMax);
+    }
+
+    @Override
+    public String toString() {
+        return "VariationalLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", beta=" + beta
+                + ", logVarRange=(" + logVarMin + ", " + logVarMax + "))";
+    }
+
+    /** Builder in DL4J style: {@code new VariationalLayer.Builder().nIn(400).nOut(20).beta(1).build()}. */
+    public static class Builder extends FeedForwardLayer.Builder<Builder> {
+        private double beta = 1.0;
+        private double logVarMin = DEFAULT_LOGVAR_MIN;
+        private double logVarMax = DEFAULT_LOGVAR_MAX;
+
+        public Builder() {
+            activation(Activation.IDENTITY);
+        }
+
+        /** KL weight β ≥ 0 (default 1). */
+        public Builder beta(double beta) {
+            this.beta = beta;
+            return this;
+        }
+
+        /** Soft bounds of log σ² (defaults −20 and 10). */
+        public Builder logVarRange(double min, double max) {
+            this.logVarMin = min;
+            this.logVarMax = max;
+            return this;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public VariationalLayer build() {
+            if (!(beta >= 0) || Double.isInfinite(beta)) {
+                throw new IllegalArgumentException("VariationalLayer beta must be finite and >= 0, got " + beta);
+            }
+            if (!(logVarMin < logVarMax)) {
+                throw new IllegalArgumentException(
+                        "VariationalLayer logVarMin must be < logVarMax, got " + logVarMin + " >= " + logVarMax);
+            }
+            return new VariationalLayer(this);
+        }
+    }
+}

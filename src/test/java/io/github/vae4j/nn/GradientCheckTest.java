@@ -1,0 +1,123 @@
+package io.github.vae4j.nn;
+
+import io.github.vae4j.testutil.TestData;
+import org.deeplearning4j.gradientcheck.GradientCheckUtil;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.NoOp;
+
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Double-precision gradient checks (DL4J's {@link GradientCheckUtil}: central differences, ε = 1e-6, max relative
+ * error 1e-5) of the variational layer (several β, training mode with a fixed ε) and of every reconstruction loss,
+ * each inside a MultiLayerNetwork and a ComputationGraph.
+ */
+class GradientCheckTest {
+
+    private static final int N_IN = 6;
+    private static final int HIDDEN = 5;
+    private static final int LATENT = 3;
+    private static final int MINIBATCH = 4;
+    private static final long RNG = 12345;
+
+    private static DataType previousDefault;
+
+    @BeforeAll
+    static void doublePrecision() {
+        previousDefault = Nd4j.dataType();
+        Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
+    }
+
+    @AfterAll
+    static void restore() {
+        Nd4j.setDefaultDataTypes(previousDefault, previousDefault);
+    }
+
+    static Stream<Arguments> cases() {
+        return Stream.of(
+                Arguments.of("bernoulli", new LossBernoulli(), Activation.SIGMOID, 1.0),
+                Arguments.of("bernoulli-beta0.25", new LossBernoulli(), Activation.SIGMOID, 0.25),
+                Arguments.of("bernoulli-beta3", new LossBernoulli(), Activation.SIGMOID, 3.0),
+                Arguments.of("bernoulli-identity", new LossBernoulli(), Activation.IDENTITY, 1.0),
+                Arguments.of("gaussian-sigma0.7", new LossGaussian(0.7), Activation.IDENTITY, 1.0),
+                Arguments.of("gaussian-tanh-beta2", new LossGaussian(1.0), Activation.TANH, 2.0),
+                Arguments.of("gaussian-learned", new LossGaussianLearnedVariance(), Activation.IDENTITY, 1.0),
+                Arguments.of("gaussian-learned-beta0.5", new LossGaussianLearnedVariance(), Activation.IDENTITY, 0.5));
+    }
+
+    @ParameterizedTest(name = "{0} in MultiLayerNetwork")
+    @MethodSource("cases")
+    void multiLayerNetwork(String name, ReconstructionLoss loss, Activation outAct, double beta) {
+        MultiLayerConfiguration conf = base().list()
+                .layer(new DenseLayer.Builder().nIn(N_IN).nOut(HIDDEN).build())
+                .layer(new VariationalLayer.Builder().nOut(LATENT).beta(beta).build())
+                .layer(new DenseLayer.Builder().nOut(HIDDEN).build())
+                .layer(new OutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build())
+                .setInputType(InputType.feedForward(N_IN))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        INDArray x = data(loss);
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(x).labels(x)
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-10)
+                .callEachIter(n -> Nd4j.getRandom().setSeed(RNG)));
+        assertTrue(ok, "gradient check failed: " + name + " (MultiLayerNetwork)");
+    }
+
+    @ParameterizedTest(name = "{0} in ComputationGraph")
+    @MethodSource("cases")
+    void computationGraph(String name, ReconstructionLoss loss, Activation outAct, double beta) {
+        ComputationGraphConfiguration conf = base().graphBuilder()
+                .addInputs("x")
+                .setInputTypes(InputType.feedForward(N_IN))
+                .addLayer("enc", new DenseLayer.Builder().nOut(HIDDEN).build(), "x")
+                .addLayer("z", new VariationalLayer.Builder().nOut(LATENT).beta(beta).build(), "enc")
+                .addLayer("dec", new DenseLayer.Builder().nOut(HIDDEN).build(), "z")
+                .addLayer("px", new OutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build(),
+                        "dec")
+                .setOutputs("px")
+                .build();
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        INDArray x = data(loss);
+        boolean ok = GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                .inputs(new INDArray[] {x}).labels(new INDArray[] {x})
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-10)
+                .callEachIter(n -> Nd4j.getRandom().setSeed(RNG)));
+        assertTrue(ok, "gradient check failed: " + name + " (ComputationGraph)");
+    }
+
+    private static NeuralNetConfiguration.Builder base() {
+        return new NeuralNetConfiguration.Builder()
+                .seed(42)
+                .dataType(DataType.DOUBLE)
+                .updater(new NoOp())
+                .weightInit(WeightInit.XAVIER)
+                .activation(Activation.TANH);
+    }
+
+    private static INDArray data(ReconstructionLoss loss) {
+        return loss instanceof LossBernoulli
+                ? TestData.unit(MINIBATCH, N_IN, 7, DataType.DOUBLE)
+                : TestData.unit(MINIBATCH, N_IN, 7, DataType.DOUBLE).muli(4).subi(2);
+    }
+}
