@@ -46,7 +46,11 @@ public final class ModelFile {
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
-            ModelSerializer.writeModel(graph, tmp.toFile(), true, normalizer);
+            ModelSerializer.writeModel(graph, tmp.toFile(), true);
+            if (normalizer != null) {
+                // writeModel(..., normalizer) closes its stream early in 1.0.0-M2.1 ("flush() failed"); add it after
+                ModelSerializer.addNormalizerToModel(tmp.toFile(), normalizer);
+            }
             try (FileSystem zip = FileSystems.newFileSystem(tmp);
                  OutputStream out = Files.newOutputStream(zip.getPath(METADATA_ENTRY))) {
                 JSON.writeValue(out, metadata);

@@ -1,0 +1,48 @@
+package io.github.vae4j.cli;
+
+import io.github.vae4j.data.DataSets;
+import io.github.vae4j.data.DataSplit;
+import io.github.vae4j.model.VaeModel;
+import io.github.vae4j.viz.ImageGrid;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code vae4j reconstruct}: test images over their reconstructions, as a PNG grid. */
+@Command(name = "reconstruct", mixinStandardHelpOptions = true,
+        description = "Reconstruct test examples of a data set; writes originals over reconstructions as a PNG grid.")
+public final class ReconstructCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A vae4j model file.")
+    Path model;
+
+    @Mixin
+    DataArgs data = new DataArgs();
+
+    @Option(names = "--n", defaultValue = "32", paramLabel = "N", description = "Test examples to show (default: ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--out", defaultValue = "reconstructions.png", paramLabel = "FILE", description = "Output PNG (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        VaeModel m = VaeModel.load(model);
+        DataSplit split = DataSets.load(data.data, data.options(m.config().seed()));
+        Models.checkMatches(m, split, model);
+        if (ImageGrid.side(split.dimensions()) < 0) {
+            throw new IllegalArgumentException("data set " + split.id() + " has " + split.dimensions()
+                    + " dimensions, which are not square images; reconstruct draws images");
+        }
+        long k = Math.min(Math.max(n, 1), split.testX().size(0));
+        INDArray x = split.testX().get(NDArrayIndex.interval(0, k), NDArrayIndex.all());
+        ImageGrid.writeComparison(x, m.reconstruct(x), 8, out);
+        System.out.println("wrote " + k + " originals and reconstructions to " + out);
+        return 0;
+    }
+}

@@ -1,0 +1,44 @@
+package io.github.vae4j.cli;
+
+import io.github.vae4j.model.VaeModel;
+import io.github.vae4j.viz.ImageGrid;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code vae4j sample}: decodes z ~ N(0, I) into a PNG grid. */
+@Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate new examples from the prior into a PNG grid.")
+public final class SampleCommand implements Callable<Integer> {
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A vae4j model file.")
+    Path model;
+
+    @Option(names = "--n", defaultValue = "64", paramLabel = "N", description = "Number of samples (default: ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of z (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--cols", defaultValue = "8", paramLabel = "N", description = "Grid columns (default: ${DEFAULT-VALUE}).")
+    int cols;
+
+    @Option(names = "--out", defaultValue = "samples.png", paramLabel = "FILE", description = "Output PNG (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        if (n < 1 || cols < 1) {
+            throw new IllegalArgumentException("--n and --cols must be >= 1, got n=" + n + " cols=" + cols);
+        }
+        VaeModel m = VaeModel.load(model);
+        if (ImageGrid.side(m.config().inputSize()) < 0) {
+            throw new IllegalArgumentException("model " + model + " has " + m.config().inputSize()
+                    + " inputs, which are not square images; sample draws images");
+        }
+        ImageGrid.write(m.generate(n, seed), cols, out);
+        System.out.println("wrote " + n + " samples to " + out);
+        return 0;
+    }
+}

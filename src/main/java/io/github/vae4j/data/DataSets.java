@@ -1,0 +1,323 @@
+package io.github.vae4j.data;
+
+import org.datavec.api.records.reader.RecordReader;
+import org.datavec.api.records.reader.impl.csv.CSVRecordReader;
+import org.datavec.api.split.CollectionInputSplit;
+import org.datavec.api.split.FileSplit;
+import org.deeplearning4j.datasets.datavec.RecordReaderDataSetIterator;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
+import org.nd4j.linalg.dataset.api.preprocessor.ImagePreProcessingScaler;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerMinMaxScaler;
+import org.nd4j.linalg.dataset.api.preprocessor.NormalizerStandardize;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Data sets by name, read through DataVec record readers into memory, normalized and split:
+ * <ul>
+ *   <li>{@code mnist10k}: the embedded default (inside the jar), 9,003 train / 997 test digits;</li>
+ *   <li>{@code fashion} or {@code fashion:DIR}: Fashion-MNIST IDX files (default directory: where Debian's
+ *       {@code dataset-fashion-mnist} puts them);</li>
+ *   <li>{@code idx:DIR}: any directory with IDX files named like {@code *train*images*}, {@code *train*labels*} and
+ *       optionally {@code *t10k*}/{@code *test*} counterparts;</li>
+ *   <li>{@code csv:FILE}: numeric CSV, optional label column and header, min-max or standardizing normalizer.</li>
+ * </ul>
+ * Without a given test split a seeded holdout of {@link DataOptions#testFraction()} is used.
+ */
+public final class DataSets {
+
+    private static final Logger log = LoggerFactory.getLogger(DataSets.class);
+    private static final String MNIST10K = "/io/github/vae4j/data/mnist10k/";
+    private static final int READ_BATCH = 1024;
+
+    private DataSets() {
+    }
+
+    /** Loads the data set named by {@code spec}; see the class comment. */
+    public static DataSplit load(String spec, DataOptions options) {
+        if (spec == null || spec.isBlank()) {
+            throw new DataFormatException("data set must be mnist10k, fashion[:DIR], idx:DIR or csv:FILE, got empty");
+        }
+        String lower = spec.toLowerCase(Locale.ROOT);
+        if (lower.equals("mnist10k")) {
+            return mnist10k();
+        }
+        if (lower.equals("fashion")) {
+            return idxDirectory("fashion", options.fashionDir(), options, true);
+        }
+        if (lower.startsWith("fashion:")) {
+            return idxDirectory("fashion", Path.of(spec.substring(8)), options, true);
+        }
+        if (lower.startsWith("idx:")) {
+            return idxDirectory(spec, Path.of(spec.substring(4)), options, false);
+        }
+        if (lower.startsWith("csv:")) {
+            return csv(spec, Path.of(spec.substring(4)), options);
+        }
+        throw new DataFormatException("unknown data set '" + spec + "': use mnist10k, fashion[:DIR], idx:DIR or csv:FILE");
+    }
+
+    /** The embedded MNIST 10k set, checksum-verified against its SHA256SUMS. */
+    public static DataSplit mnist10k() {
+        List<URI> train = List.of(resource("mnist10k-train-images-idx3-ubyte.gz"), resource("mnist10k-train-labels-idx1-ubyte.gz"));
+        List<URI> test = List.of(resource("mnist10k-test-images-idx3-ubyte.gz"), resource("mnist10k-test-labels-idx1-ubyte.gz"));
+        verifyEmbeddedChecksums();
+        String sha = sha256(Stream.concat(train.stream(), test.stream()).toList());
+        INDArray[] tr = readIdx(train);
+        INDArray[] te = readIdx(test);
+        return new DataSplit("mnist10k", sha, tr[0], tr[1], te[0], te[1], null);
+    }
+
+    private static DataSplit idxDirectory(String id, Path dir, DataOptions options, boolean fashion) {
+        if (!Files.isDirectory(dir)) {
+            throw new DataFormatException("IDX data directory " + dir + " does not exist"
+                    + (fashion ? "; install Fashion-MNIST with `apt-get install dataset-fashion-mnist` or use fashion:DIR" : ""));
+        }
+        Path trainImages = trainImages(dir, fashion);
+        String name = trainImages.getFileName().toString().toLowerCase(Locale.ROOT);
+        String prefix = name.substring(0, name.indexOf("train"));
+        Optional<Path> trainLabels = find(dir, prefix, List.of("train"), "labels");
+        Optional<Path> testImages = find(dir, prefix, List.of("t10k", "test"), "images");
+        Optional<Path> testLabels = find(dir, prefix, List.of("t10k", "test"), "labels");
+        List<URI> train = new ArrayList<>(List.of(trainImages.toUri()));
+        trainLabels.ifPresent(p -> train.add(p.toUri()));
+        INDArray[] tr = readIdx(train);
+        if (testImages.isEmpty()) {
+            String sha = sha256(train);
+            return holdout(id, sha, tr[0], tr[1], null, options);
+        }
+        List<URI> test = new ArrayList<>(List.of(testImages.get().toUri()));
+        testLabels.ifPresent(p -> test.add(p.toUri()));
+        INDArray[] te = readIdx(test);
+        if (te[0].size(1) != tr[0].size(1)) {
+            throw new DataFormatException("IDX image sizes differ: " + trainImages + " has " + tr[0].size(1)
+                    + " pixels per image, " + testImages.get() + " has " + te[0].size(1));
+        }
+        String sha = sha256(Stream.concat(train.stream(), test.stream()).toList());
+        return new DataSplit(id, sha, tr[0], tr[1], te[0], te[1], null);
+    }
+
+    /** Reads IDX images (and labels) through {@link IdxRecordReader} and DataVec's iterator; pixels scaled to [0, 1]. */
+    static INDArray[] readIdx(List<URI> files) {
+        try (IdxRecordReader reader = new IdxRecordReader()) {
+            reader.initialize(new CollectionInputSplit(files));
+            boolean labelled = reader.hasLabels();
+            DataSetIterator it = labelled
+                    ? new RecordReaderDataSetIterator(reader, READ_BATCH, 1, 10)
+                    : new RecordReaderDataSetIterator(reader, READ_BATCH);
+            it.setPreProcessor(new ImagePreProcessingScaler(0, 1));
+            List<INDArray> xs = new ArrayList<>();
+            List<INDArray> ys = new ArrayList<>();
+            while (it.hasNext()) {
+                DataSet ds = it.next();
+                xs.add(ds.getFeatures().castTo(DataType.FLOAT));
+                if (labelled) {
+                    ys.add(ds.getLabels().argMax(1).castTo(DataType.INT));
+                }
+            }
+            if (xs.isEmpty()) {
+                throw new DataFormatException("IDX file " + IdxRecordReader.name(files.get(0)) + " holds no images");
+            }
+            INDArray x = xs.size() == 1 ? xs.get(0) : Nd4j.vstack(xs.toArray(new INDArray[0]));
+            INDArray y = labelled ? Nd4j.concat(0, ys.toArray(new INDArray[0])) : null;
+            return new INDArray[] {x, y};
+        } catch (IOException e) {
+            throw new DataFormatException("cannot read IDX files " + files + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static DataSplit csv(String id, Path file, DataOptions options) {
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException("CSV file " + file + " does not exist");
+        }
+        INDArray x;
+        INDArray y = null;
+        try (RecordReader reader = new CSVRecordReader(options.csvHeader() ? 1 : 0, ',')) {
+            reader.initialize(new FileSplit(file.toFile()));
+            int label = options.csvLabelColumn();
+            DataSetIterator it = label >= 0
+                    ? new RecordReaderDataSetIterator(reader, READ_BATCH, label, label, true)
+                    : new RecordReaderDataSetIterator(reader, READ_BATCH);
+            List<INDArray> xs = new ArrayList<>();
+            List<INDArray> ys = new ArrayList<>();
+            while (it.hasNext()) {
+                DataSet ds = it.next();
+                xs.add(ds.getFeatures().castTo(DataType.FLOAT));
+                if (label >= 0) {
+                    ys.add(ds.getLabels().reshape(ds.getLabels().size(0)).castTo(DataType.INT));
+                }
+            }
+            if (xs.isEmpty()) {
+                throw new DataFormatException("CSV file " + file + " has no data rows");
+            }
+            x = Nd4j.vstack(xs.toArray(new INDArray[0]));
+            if (label >= 0) {
+                y = Nd4j.concat(0, ys.toArray(new INDArray[0]));
+            }
+        } catch (NumberFormatException e) {
+            throw new DataFormatException("CSV file " + file + " has a non-numeric value: " + e.getMessage()
+                    + (options.csvHeader() ? "" : " (does it have a header line? use --csv-header)"), e);
+        } catch (IOException | InterruptedException e) {
+            throw new DataFormatException("cannot read CSV file " + file + ": " + e.getMessage(), e);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new DataFormatException("CSV file " + file + " is malformed: " + e.getMessage(), e);
+        }
+        double sum = x.sumNumber().doubleValue();
+        if (!Double.isFinite(sum)) {
+            throw new DataFormatException("CSV file " + file + " contains NaN or infinite values");
+        }
+        DataNormalization normalizer = "standardize".equals(options.csvNormalizer())
+                ? new NormalizerStandardize() : new NormalizerMinMaxScaler(0, 1);
+        return holdout(id, sha256(List.of(file.toUri())), x, y, normalizer, options);
+    }
+
+    /** Seeded random holdout; fits {@code normalizer} (if any) on the training rows only and applies it to both. */
+    private static DataSplit holdout(String id, String sha, INDArray x, INDArray y, DataNormalization normalizer,
+            DataOptions options) {
+        int n = (int) x.size(0);
+        int nTest = (int) Math.round(n * options.testFraction());
+        if (nTest < 1 || nTest >= n) {
+            throw new DataFormatException(id + ": " + n + " rows are too few for a " + options.testFraction()
+                    + " holdout split");
+        }
+        int[] perm = Permutations.shuffled(n, new Random(options.seed()));
+        int[] testIdx = java.util.Arrays.copyOfRange(perm, 0, nTest);
+        int[] trainIdx = java.util.Arrays.copyOfRange(perm, nTest, n);
+        INDArray trainX = Nd4j.pullRows(x, 1, trainIdx);
+        INDArray testX = Nd4j.pullRows(x, 1, testIdx);
+        INDArray trainY = y == null ? null : Nd4j.pullRows(y.reshape(n, 1), 1, trainIdx).reshape(trainIdx.length);
+        INDArray testY = y == null ? null : Nd4j.pullRows(y.reshape(n, 1), 1, testIdx).reshape(nTest);
+        if (normalizer != null) {
+            normalizer.fit(new DataSet(trainX, null));
+            normalizer.transform(trainX);
+            normalizer.transform(testX);
+        }
+        log.info("{}: no test split given, held out {} of {} rows (seed {})", id, nTest, n, options.seed());
+        return new DataSplit(id, sha, trainX, trainY, testX, testY, normalizer);
+    }
+
+    /**
+     * The training-images file of an IDX directory: the one file named {@code PREFIXtrain*images*ubyte*}; for
+     * Fashion-MNIST a name containing "fashion" wins when several match.
+     */
+    private static Path trainImages(Path dir, boolean fashion) {
+        List<Path> candidates = list(dir).stream().filter(p -> {
+            String n = lower(p);
+            return n.contains("train") && n.contains("images") && n.contains("ubyte");
+        }).toList();
+        if (candidates.size() > 1 && fashion) {
+            List<Path> named = candidates.stream().filter(p -> lower(p).contains("fashion")).toList();
+            candidates = named.isEmpty() ? candidates : named;
+        }
+        if (candidates.isEmpty()) {
+            throw new DataFormatException("no training images (a file named *train*images*ubyte*) in " + dir);
+        }
+        if (candidates.size() > 1) {
+            throw new DataFormatException("ambiguous IDX directory " + dir + ": several training image files "
+                    + candidates.stream().map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        return candidates.get(0);
+    }
+
+    /** The file named {@code prefix + part + ... + kind + ... ubyte ...} for the first part that has one. */
+    private static Optional<Path> find(Path dir, String prefix, List<String> parts, String kind) {
+        List<Path> files = list(dir);
+        for (String part : parts) {
+            Optional<Path> hit = files.stream().filter(p -> {
+                String n = lower(p);
+                return n.startsWith(prefix + part) && n.contains(kind) && n.contains("ubyte");
+            }).sorted().findFirst();
+            if (hit.isPresent()) {
+                return hit;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static List<Path> list(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(Files::isRegularFile).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+
+    private static String lower(Path p) {
+        return p.getFileName().toString().toLowerCase(Locale.ROOT);
+    }
+
+    private static URI resource(String name) {
+        URL url = DataSets.class.getResource(MNIST10K + name);
+        if (url == null) {
+            throw new DataFormatException("embedded data file " + name + " is missing from the vae4j jar");
+        }
+        try {
+            return url.toURI();
+        } catch (URISyntaxException e) {
+            throw new DataFormatException("bad resource URL " + url, e);
+        }
+    }
+
+    private static void verifyEmbeddedChecksums() {
+        try (InputStream in = DataSets.class.getResourceAsStream(MNIST10K + "SHA256SUMS")) {
+            if (in == null) {
+                throw new DataFormatException("embedded SHA256SUMS is missing from the vae4j jar");
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                String[] parts = line.trim().split("\\s+");
+                if (parts.length != 2) {
+                    continue;
+                }
+                String actual = sha256(List.of(resource(parts[1])));
+                if (!actual.equals(parts[0])) {
+                    throw new DataFormatException("embedded data file " + parts[1] + " is corrupt: SHA-256 " + actual
+                            + ", expected " + parts[0]);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SHA-256 over the bytes of the given files, in order. */
+    public static String sha256(List<URI> files) {
+        try {
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            for (URI uri : files) {
+                try (InputStream in = new DigestInputStream(uri.toURL().openStream(), md)) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
+            }
+            return HexFormat.of().formatHex(md.digest());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot checksum " + files, e);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

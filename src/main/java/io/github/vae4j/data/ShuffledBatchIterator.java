@@ -1,0 +1,118 @@
+package io.github.vae4j.data;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.DataSetPreProcessor;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.List;
+import java.util.Random;
+
+/**
+ * Minibatches of an in-memory feature matrix for autoencoder training: each {@link DataSet} has features = labels
+ * = the batch rows. Every {@link #reset()} starts a new epoch in a new order drawn from {@code seed + epoch}, so a
+ * run is reproducible and every epoch differs. An optional pre-processor (e.g. {@link DynamicBinarization}) runs on
+ * each batch. The last batch may be smaller; {@code maxBatches} caps batches per epoch (0 = no cap).
+ */
+public class ShuffledBatchIterator implements DataSetIterator {
+
+    private final INDArray features;
+    private final int batchSize;
+    private final long seed;
+    private final int maxBatches;
+    private DataSetPreProcessor preProcessor;
+    private int epoch = -1;
+    private int[] order;
+    private int position;
+    private int batchesServed;
+
+    public ShuffledBatchIterator(INDArray features, int batchSize, long seed, int maxBatches) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
+        }
+        this.features = features;
+        this.batchSize = batchSize;
+        this.seed = seed;
+        this.maxBatches = maxBatches;
+        reset();
+    }
+
+    /** Batches in one epoch, after the {@code maxBatches} cap. */
+    public int batchesPerEpoch() {
+        int all = (int) ((features.size(0) + batchSize - 1) / batchSize);
+        return maxBatches > 0 ? Math.min(all, maxBatches) : all;
+    }
+
+    @Override
+    public DataSet next(int num) {
+        int end = (int) Math.min(position + num, features.size(0));
+        int[] rows = java.util.Arrays.copyOfRange(order, position, end);
+        position = end;
+        batchesServed++;
+        INDArray x = Nd4j.pullRows(features, 1, rows, 'c');
+        DataSet ds = new DataSet(x, x);
+        if (preProcessor != null) {
+            preProcessor.preProcess(ds);
+        }
+        return ds;
+    }
+
+    @Override
+    public DataSet next() {
+        return next(batchSize);
+    }
+
+    @Override
+    public boolean hasNext() {
+        return position < features.size(0) && (maxBatches <= 0 || batchesServed < maxBatches);
+    }
+
+    @Override
+    public void reset() {
+        epoch++;
+        order = Permutations.shuffled((int) features.size(0), new Random(seed + epoch));
+        position = 0;
+        batchesServed = 0;
+    }
+
+    @Override
+    public int inputColumns() {
+        return (int) features.size(1);
+    }
+
+    @Override
+    public int totalOutcomes() {
+        return (int) features.size(1);
+    }
+
+    @Override
+    public boolean resetSupported() {
+        return true;
+    }
+
+    @Override
+    public boolean asyncSupported() {
+        return false;
+    }
+
+    @Override
+    public int batch() {
+        return batchSize;
+    }
+
+    @Override
+    public void setPreProcessor(DataSetPreProcessor preProcessor) {
+        this.preProcessor = preProcessor;
+    }
+
+    @Override
+    public DataSetPreProcessor getPreProcessor() {
+        return preProcessor;
+    }
+
+    @Override
+    public List<String> getLabels() {
+        return null;
+    }
+}

@@ -1,0 +1,84 @@
+package io.github.vae4j.viz;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/** Writes rows of square grey-scale images (values in [0, 1]) as one PNG grid. */
+public final class ImageGrid {
+
+    private static final int PAD = 2;
+
+    private ImageGrid() {
+    }
+
+    /** Side length of the square images of {@code dimensions} pixels, or -1 when it is not a perfect square. */
+    public static int side(long dimensions) {
+        int s = (int) Math.round(Math.sqrt(dimensions));
+        return (long) s * s == dimensions ? s : -1;
+    }
+
+    /**
+     * Writes {@code images} ([n, side²], row-major pixels in [0, 1]) as a grid of {@code cols} columns.
+     *
+     * @throws IllegalArgumentException when the images are not square
+     */
+    public static void write(INDArray images, int cols, Path file) throws IOException {
+        int n = (int) images.size(0);
+        int side = side(images.size(1));
+        if (side < 0) {
+            throw new IllegalArgumentException("cannot draw images of " + images.size(1) + " values: not a square");
+        }
+        int rows = (n + cols - 1) / cols;
+        BufferedImage img = new BufferedImage(cols * (side + PAD) + PAD, rows * (side + PAD) + PAD,
+                BufferedImage.TYPE_BYTE_GRAY);
+        float[] px = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+        var raster = img.getRaster();
+        for (int i = 0; i < n; i++) {
+            int x0 = PAD + (i % cols) * (side + PAD);
+            int y0 = PAD + (i / cols) * (side + PAD);
+            for (int p = 0; p < side * side; p++) {
+                float v = Math.max(0f, Math.min(1f, px[i * side * side + p]));
+                raster.setSample(x0 + p % side, y0 + p / side, 0, Math.round(v * 255));
+            }
+        }
+        writeAtomically(img, file);
+    }
+
+    /** Interleaves originals and reconstructions: a row of originals, then the row of their reconstructions. */
+    public static void writeComparison(INDArray originals, INDArray reconstructions, int cols, Path file)
+            throws IOException {
+        int n = (int) originals.size(0);
+        INDArray both = org.nd4j.linalg.factory.Nd4j.create(originals.dataType(), 2L * n, originals.size(1));
+        int out = 0;
+        for (int start = 0; start < n; start += cols) {
+            int end = Math.min(n, start + cols);
+            for (int i = start; i < end; i++) {
+                both.putRow(out++, originals.getRow(i));
+            }
+            for (int i = start; i < end; i++) {
+                both.putRow(out++, reconstructions.getRow(i));
+            }
+        }
+        write(both, cols, file);
+    }
+
+    static void writeAtomically(BufferedImage img, Path file) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            if (!ImageIO.write(img, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer available");
+            }
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.github.vae4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.ZipFile;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The real command line, end to end on the embedded data set, a few batches per epoch. */
+class CliRoundTripTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Vae4jCli.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    @Test
+    void trainSampleReconstructInfoRoundTrip(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("run");
+        Run train = run("train", "--epochs", "2", "--max-batches", "5", "--latent", "8", "-o", out.toString(), "--no-progress");
+        assertEquals(0, train.code(), train.err());
+        assertTrue(train.out().contains("trained 2 epochs"), train.out());
+
+        Path model = out.resolve("model.zip");
+        try (ZipFile zip = new ZipFile(model.toFile())) {
+            assertNotNull(zip.getEntry("configuration.json"));
+            assertNotNull(zip.getEntry("coefficients.bin"));
+            assertNotNull(zip.getEntry("vae4j-metadata.json"));
+        }
+        List<String> lines = Files.readAllLines(out.resolve("metrics.jsonl"));
+        assertEquals(2, lines.size());
+        JsonNode last = JSON.readTree(lines.get(1));
+        assertEquals(2, last.get("epoch").asInt());
+        assertTrue(last.get("testLoss").asDouble() > 0 && last.get("examplesPerSecond").asDouble() > 0);
+        assertEquals(8, JSON.readTree(out.resolve("config.json").toFile()).get("latentSize").asInt());
+        for (String png : List.of("samples-epoch001.png", "samples-epoch002.png", "reconstructions-epoch002.png",
+                "loss-curves.png")) {
+            BufferedImage img = ImageIO.read(out.resolve(png).toFile());
+            assertNotNull(img, png + " is a PNG");
+            assertTrue(img.getWidth() > 28, png);
+        }
+
+        Path samples = dir.resolve("s.png");
+        Run sample = run("sample", "--model", model.toString(), "--n", "16", "--out", samples.toString());
+        assertEquals(0, sample.code(), sample.err());
+        BufferedImage s = ImageIO.read(samples.toFile());
+        assertEquals(8 * 30 + 2, s.getWidth());
+        assertEquals(2 * 30 + 2, s.getHeight());
+
+        Path recon = dir.resolve("r.png");
+        Run rec = run("reconstruct", "--model", model.toString(), "--n", "8", "--out", recon.toString());
+        assertEquals(0, rec.code(), rec.err());
+        assertNotNull(ImageIO.read(recon.toFile()));
+
+        Run info = run("info", "--model", model.toString());
+        assertEquals(0, info.code(), info.err());
+        JsonNode meta = JSON.readTree(info.out());
+        assertEquals(8, meta.get("config").get("latentSize").asInt());
+        assertEquals("mnist10k", meta.get("datasetId").asText());
+        assertEquals(2.0, meta.get("metrics").get("epochs").asDouble());
+        assertEquals(1, meta.get("formatVersion").asInt());
+    }
+
+    @Test
+    void badInputGivesOneLineErrorsAndNonZeroExit(@TempDir Path dir) throws Exception {
+        Run r = run("train", "--latent", "0", "-o", dir.resolve("x").toString());
+        assertEquals(1, r.code());
+        assertEquals("vae4j train: error: latentSize must be >= 1, got 0", r.err().strip());
+        assertFalse(Files.exists(dir.resolve("x/model.zip")));
+
+        r = run("sample", "--model", dir.resolve("nope.zip").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().strip().startsWith("vae4j sample: error: no such file:") && r.err().strip().lines().count() == 1, r.err());
+
+        Path junk = Files.writeString(dir.resolve("junk.zip"), "not a model");
+        r = run("info", "--model", junk.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("is not a zip file"), r.err());
+
+        r = run("train", "--epochs", "many");
+        assertEquals(2, r.code(), "usage errors exit 2");
+
+        r = run("train", "--data", "idx:" + dir.resolve("none"), "-o", dir.resolve("y").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("does not exist"), r.err());
+    }
+
+    @Test
+    void reconstructRejectsAModelThatDoesNotMatchTheData(@TempDir Path dir) throws Exception {
+        Path csv = Files.writeString(dir.resolve("d.csv"), "1,2,3\n4,5,6\n7,8,9\n1,1,1\n2,2,2\n3,3,3\n4,4,4\n5,5,5\n6,6,6\n7,7,7\n");
+        Run train = run("train", "--data", "csv:" + csv, "--epochs", "1", "--encoder", "4", "--decoder", "4", "--latent", "2",
+                "--batch-size", "4", "-o", dir.resolve("m").toString());
+        assertEquals(0, train.code(), train.err());
+        Run r = run("reconstruct", "--model", dir.resolve("m/model.zip").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("expects 3 inputs but data set mnist10k has 784 dimensions"), r.err());
+    }
+}
