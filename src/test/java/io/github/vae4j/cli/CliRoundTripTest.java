@@ -82,6 +82,16 @@ class CliRoundTripTest {
         assertEquals(0, rec.code(), rec.err());
         assertNotNull(ImageIO.read(recon.toFile()));
 
+        Path evalJson = dir.resolve("eval.json");
+        Run eval = run("evaluate", "--model", model.toString(), "--k", "20", "--max-examples", "50", "--out", evalJson.toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("log p(x), IS k=20"), eval.out());
+        JsonNode ev = JSON.readTree(evalJson.toFile());
+        assertEquals(50, ev.get("examples").asInt());
+        assertTrue(ev.get("logLikelihood").asDouble() >= -ev.get("negativeElbo").asDouble() - 1.0,
+                "IS log p(x) is not far below the ELBO: " + ev);
+        assertEquals(8, ev.get("klPerDimension").size());
+
         Run info = run("info", "--model", model.toString());
         assertEquals(0, info.code(), info.err());
         JsonNode meta = JSON.readTree(info.out());
