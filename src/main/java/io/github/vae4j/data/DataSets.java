@@ -86,8 +86,7 @@ public final class DataSets {
     public static DataSplit mnist10k() {
         List<URI> train = List.of(resource("mnist10k-train-images-idx3-ubyte.gz"), resource("mnist10k-train-labels-idx1-ubyte.gz"));
         List<URI> test = List.of(resource("mnist10k-test-images-idx3-ubyte.gz"), resource("mnist10k-test-labels-idx1-ubyte.gz"));
-        verifyEmbeddedChecksums();
-        String sha = sha256(Stream.concat(train.stream(), test.stream()).toList());
+        String sha = verifyEmbeddedChecksums();
         INDArray[] tr = readIdx(train);
         INDArray[] te = readIdx(test);
         return new DataSplit("mnist10k", sha, tr[0], tr[1], te[0], te[1], null);
@@ -283,11 +282,13 @@ public final class DataSets {
         }
     }
 
-    private static void verifyEmbeddedChecksums() {
-        try (InputStream in = DataSets.class.getResourceAsStream(MNIST10K + "SHA256SUMS")) {
-            if (in == null) {
-                throw new DataFormatException("embedded SHA256SUMS is missing from the vae4j jar");
-            }
+    /**
+     * Checks every embedded file against SHA256SUMS and returns the SHA-256 of SHA256SUMS itself, which pins all
+     * files (so the data set id hash needs no second read of the data).
+     */
+    private static String verifyEmbeddedChecksums() {
+        URI sums = resource("SHA256SUMS");
+        try (InputStream in = sums.toURL().openStream()) {
             for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
                 String[] parts = line.trim().split("\\s+");
                 if (parts.length != 2) {
@@ -299,6 +300,7 @@ public final class DataSets {
                             + ", expected " + parts[0]);
                 }
             }
+            return sha256(List.of(sums));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

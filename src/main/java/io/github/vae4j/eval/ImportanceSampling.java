@@ -51,6 +51,10 @@ public final class ImportanceSampling {
         return out;
     }
 
+    private static INDArray head(INDArray tiled, long rows) {
+        return rows == tiled.size(0) ? tiled : tiled.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
+    }
+
     private static double[] batch(VaeModel model, INDArray x, int k, Random rng) {
         int b = (int) x.size(0);
         Posterior q = model.encode(x);
@@ -60,17 +64,19 @@ public final class ImportanceSampling {
         java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
         int perPass = (int) Math.max(1, Math.min(k, CHUNK_ROWS / Math.max(b, 1)));
         INDArray sigma = org.nd4j.linalg.ops.transforms.Transforms.exp(q.logVar().mul(0.5), false);
-        INDArray logVarSum = q.logVar().sum(1); // [b]
+        // rows ordered sample-major (row j*b + i is sample j of example i); tiled once for a full pass
+        INDArray muT = Nd4j.tile(q.mu(), perPass, 1);
+        INDArray sigmaT = Nd4j.tile(sigma, perPass, 1);
+        INDArray xT = Nd4j.tile(x.castTo(q.mu().dataType()), perPass, 1);
+        INDArray logVarSumT = Nd4j.tile(q.logVar().sum(1).reshape(1, b), 1, perPass).reshape((long) perPass * b);
         for (int done = 0; done < k; done += perPass) {
             int s = Math.min(perPass, k - done);
-            // rows ordered sample-major: row r = j*b + i
-            INDArray eps = Nd4j.randn(Nd4j.create(q.mu().dataType(), (long) s * b, latent), rng);
-            INDArray mu = Nd4j.tile(q.mu(), s, 1);
-            INDArray z = eps.mul(Nd4j.tile(sigma, s, 1)).addi(mu);
-            INDArray xs = Nd4j.tile(x.castTo(q.mu().dataType()), s, 1);
-            INDArray logPxz = model.reconstructionLogLikelihood(xs, z);                       // [s*b]
+            long rows = (long) s * b;
+            INDArray eps = Nd4j.randn(Nd4j.create(q.mu().dataType(), rows, latent), rng);
+            INDArray z = eps.mul(head(sigmaT, rows)).addi(head(muT, rows));
+            INDArray logPxz = model.reconstructionLogLikelihood(head(xT, rows), z);            // [s*b]
             INDArray logPz = z.mul(z).sum(1).addi(latent * VaeMath.LOG_2PI).muli(-0.5);      // [s*b]
-            INDArray logQz = eps.mul(eps).sum(1).addi(Nd4j.tile(logVarSum.reshape(1, b), 1, s).reshape((long) s * b))
+            INDArray logQz = eps.mul(eps).sum(1).addi(logVarSumT.get(NDArrayIndex.interval(0, rows)))
                     .addi(latent * VaeMath.LOG_2PI).muli(-0.5);                               // [s*b]
             double[] w = logPxz.addi(logPz).subi(logQz).castTo(DataType.DOUBLE).toDoubleVector();
             for (int j = 0; j < s; j++) {

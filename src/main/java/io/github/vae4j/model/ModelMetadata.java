@@ -54,7 +54,7 @@ public record ModelMetadata(
         return new ModelMetadata(FORMAT_VERSION, config, config.seed(), null, null, Map.of(),
                 build.getProperty("vae4j.version", "unknown"), build.getProperty("dl4j.version", "unknown"),
                 System.getProperty("java.version"), System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                BuildInfo.gitCommit(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+                BuildInfo.GIT_COMMIT, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     }
 
     /** A copy with the data set recorded. */
@@ -72,6 +72,8 @@ public record ModelMetadata(
     /** Build-time properties (filtered by Maven) and the git commit of the working directory. */
     static final class BuildInfo {
         static final Properties PROPERTIES = load();
+        /** Looked up once per JVM: a subprocess per model creation would slow tests and benchmarks. */
+        static final String GIT_COMMIT = gitCommit();
 
         private static Properties load() {
             Properties p = new Properties();
@@ -85,7 +87,7 @@ public record ModelMetadata(
             return p;
         }
 
-        static String gitCommit() {
+        private static String gitCommit() {
             try {
                 Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
                 if (!p.waitFor(5, TimeUnit.SECONDS)) {

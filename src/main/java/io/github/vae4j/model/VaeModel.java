@@ -114,7 +114,11 @@ public final class VaeModel {
 
     /** Encodes x into q(z|x): μ (the embedding) and log σ². */
     public Posterior encode(INDArray x) {
-        INDArray h = checkInput(x, config.inputSize(), "x");
+        return encodeChecked(checkInput(x, config.inputSize(), "x"));
+    }
+
+    private Posterior encodeChecked(INDArray x) {
+        INDArray h = x;
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             for (int i = 0; i < config.encoderSizes().size(); i++) {
                 h = activate(VaeNetwork.encoderLayer(i), h);
@@ -150,7 +154,10 @@ public final class VaeModel {
 
     /** Per-example log p(x|z) in nats, [n]. */
     public INDArray reconstructionLogLikelihood(INDArray x, INDArray z) {
-        INDArray xs = checkInput(x, config.inputSize(), "x");
+        return logLikelihoodChecked(checkInput(x, config.inputSize(), "x"), z);
+    }
+
+    private INDArray logLikelihoodChecked(INDArray xs, INDArray z) {
         return likelihood().logLikelihood(xs, decoderPreOutput(z), outputActivation()).reshape(xs.size(0));
     }
 
@@ -163,11 +170,11 @@ public final class VaeModel {
             throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         }
         INDArray xs = checkInput(x, config.inputSize(), "x");
-        Posterior q = encode(xs);
+        Posterior q = encodeChecked(xs);
         INDArray kl = VaeMath.klDivergencePerExample(q.mu(), q.logVar()).reshape(xs.size(0));
         INDArray recon = Nd4j.zeros(q.mu().dataType(), xs.size(0));
         for (int s = 0; s < samples; s++) {
-            recon.subi(reconstructionLogLikelihood(xs, sampleLatent(q, seed + s)));
+            recon.subi(logLikelihoodChecked(xs, sampleLatent(q, seed + s)));
         }
         return new Elbo(recon.divi(samples), kl, samples);
     }

@@ -47,6 +47,7 @@ class CsvDataTest {
         assertTrue(mean.norm2Number().doubleValue() < 1e-4, "standardized train features have mean 0: " + mean);
         assertInstanceOf(NormalizerStandardize.class, d.normalizer());
 
+        INDArray raw = d.testX().dup();
         VaeConfig c = VaeConfig.defaults().withOverrides(Map.of("inputSize", 4, "encoderSizes", List.of(16),
                 "latentSize", 2, "decoderSizes", List.of(16), "likelihood", "gaussian_learned_variance",
                 "epochs", 3, "batchSize", 32));
@@ -54,7 +55,6 @@ class CsvDataTest {
         assertTrue(Double.isFinite(r.last().testLoss()));
         VaeModel back = VaeModel.load(r.modelPath());
         assertTrue(back.normalizer().isPresent(), "normalizer saved inside the model");
-        INDArray raw = d.testX().dup();
         assertEquals(((NormalizerStandardize) d.normalizer()).getMean(),
                 ((NormalizerStandardize) back.normalizer().get()).getMean());
         assertEquals(raw, d.testX(), "training does not modify the data");
