@@ -1,8 +1,8 @@
 package io.github.vae4j.eval;
 
 import io.github.vae4j.model.Elbo;
+import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.Posterior;
-import io.github.vae4j.model.VaeModel;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -24,8 +24,16 @@ public final class Evaluator {
      * @param k           importance samples for log p(x)
      * @param seed        seed of all draws
      */
-    public static Evaluation evaluate(VaeModel model, INDArray x, int elboSamples, int k, long seed) {
+    public static Evaluation evaluate(LatentVariableModel model, INDArray x, int elboSamples, int k, long seed) {
         long t0 = System.nanoTime();
+        if (x.rank() != 2 || x.size(1) != model.inputSize()) {
+            throw new IllegalArgumentException("test data must have shape [n, " + model.inputSize() + "], got "
+                    + java.util.Arrays.toString(x.shape()));
+        }
+        double total = x.sumNumber().doubleValue();
+        if (!Double.isFinite(total)) {
+            throw new IllegalArgumentException("test data contains NaN or infinite values (sum = " + total + ")");
+        }
         long n = x.size(0);
         double recon = 0;
         double kl = 0;
@@ -33,7 +41,7 @@ public final class Evaluator {
         List<INDArray> logVars = new ArrayList<>();
         for (long from = 0; from < n; from += BATCH) {
             INDArray xb = x.get(NDArrayIndex.interval(from, Math.min(n, from + BATCH)), NDArrayIndex.all());
-            Elbo e = model.elbo(xb, elboSamples, seed + from);
+            Elbo e = Elbo.estimate(model, xb, elboSamples, seed + from);
             recon += e.reconstruction().sumNumber().doubleValue();
             kl += e.kl().sumNumber().doubleValue();
             Posterior q = model.encode(xb);

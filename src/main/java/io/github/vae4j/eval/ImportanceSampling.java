@@ -1,19 +1,32 @@
 package io.github.vae4j.eval;
 
+import io.github.vae4j.model.DenseDecoder;
+import io.github.vae4j.model.DenseStep;
+import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.Posterior;
-import io.github.vae4j.model.VaeModel;
-import io.github.vae4j.nn.VaeMath;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
+import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
+import org.nd4j.linalg.api.memory.enums.LearningPolicy;
+import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import java.util.Arrays;
+
 /**
  * Importance-sampled marginal log-likelihood (Burda et al., "Importance Weighted Autoencoders", 2016):
  * <pre>log p(x) ≈ log (1/k) Σ_i exp(log p(x|z_i) + log p(z_i) − log q(z_i|x)),  z_i ~ q(z|x)</pre>
- * computed in log space with a running log-sum-exp per example, k samples processed in chunks so memory does not
- * grow with k. The estimate is a lower bound in expectation that rises with k towards log p(x); k = 1 is the ELBO.
+ * computed in log space with a running log-sum-exp per example. The estimate is a lower bound in expectation that
+ * rises with k towards log p(x); k = 1 is the ELBO.
+ *
+ * <p>Memory is bounded whatever k and n: rows (examples × samples) are decoded {@value #CHUNK_ROWS} at a time into
+ * buffers allocated once, and the likelihood's temporaries live in a workspace that is reset every chunk (ND4J
+ * arrays allocated outside workspaces in a loop are freed only when Java's GC runs, which on a big evaluation means
+ * gigabytes of native memory waiting for a collection).
  *
  * <p>Not DL4J's {@code reconstructionLogProbability}, which averages log p(x|z) only (the ELBO's reconstruction
  * part, without the prior and posterior terms).
@@ -21,7 +34,9 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 public final class ImportanceSampling {
 
     /** Rows (examples × samples) decoded at once. */
-    private static final long CHUNK_ROWS = 8192;
+    static final int CHUNK_ROWS = 8192;
+    private static final int ENCODE_BATCH = 1000;
+    private static final String WORKSPACE = "vae4j-importance-sampling";
 
     private ImportanceSampling() {
     }
@@ -34,67 +49,157 @@ public final class ImportanceSampling {
      * @param seed seed of the z draws
      * @return double[n]
      */
-    public static double[] logLikelihood(VaeModel model, INDArray x, int k, long seed) {
+    public static double[] logLikelihood(LatentVariableModel model, INDArray x, int k, long seed) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
         }
-        long n = x.size(0);
-        double[] out = new double[(int) n];
-        long examplesPerChunk = Math.max(1, Math.min(n, CHUNK_ROWS / Math.min(k, CHUNK_ROWS)));
+        if (x.rank() != 2 || x.size(1) != model.inputSize()) {
+            throw new IllegalArgumentException("x must have shape [n, " + model.inputSize() + "], got "
+                    + Arrays.toString(x.shape()));
+        }
+        int n = (int) x.size(0);
+        double[] out = new double[n];
+        if (n == 0) {
+            return out;
+        }
+        Posterior q = encodeAll(model, x);
+        DenseDecoder decoder = model.decoder();
+        DataType type = decoder.output().weights().dataType();
+        int latent = model.latentSize();
+        int examplesPerPass = Math.max(1, Math.min(n, CHUNK_ROWS / Math.min(k, CHUNK_ROWS)));
+        int samplesPerPass = Math.max(1, Math.min(k, CHUNK_ROWS / examplesPerPass));
+        Buffers buf = new Buffers(decoder, type, (long) examplesPerPass * samplesPerPass, x.size(1), latent);
         Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
-        for (long from = 0; from < n; from += examplesPerChunk) {
-            long to = Math.min(n, from + examplesPerChunk);
-            INDArray xb = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-            double[] lb = batch(model, xb, k, rng);
-            System.arraycopy(lb, 0, out, (int) from, lb.length);
+        WorkspaceConfiguration wsConf = WorkspaceConfiguration.builder()
+                .initialSize(0).overallocationLimit(0.1)
+                .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
+                .policySpill(SpillPolicy.REALLOCATE).build();
+        double[] max = new double[examplesPerPass];
+        double[] sum = new double[examplesPerPass];
+        try {
+            for (int from = 0; from < n; from += examplesPerPass) {
+                int b = Math.min(examplesPerPass, n - from);
+                buf.loadExamples(x, q, from, b, samplesPerPass);
+                Arrays.fill(max, Double.NEGATIVE_INFINITY);
+                Arrays.fill(sum, 0.0);
+                for (int done = 0; done < k; done += samplesPerPass) {
+                    int s = Math.min(samplesPerPass, k - done);
+                    double[] w;
+                    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(wsConf, WORKSPACE)) {
+                        w = buf.logWeights(decoder, (long) s * b, rng);
+                    }
+                    accumulate(w, s, b, max, sum);
+                }
+                for (int i = 0; i < b; i++) {
+                    out[from + i] = max[i] + Math.log(sum[i]) - Math.log(k);
+                }
+            }
+        } finally {
+            Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(WORKSPACE));
         }
         return out;
     }
 
-    private static INDArray head(INDArray tiled, long rows) {
-        return rows == tiled.size(0) ? tiled : tiled.get(NDArrayIndex.interval(0, rows), NDArrayIndex.all());
-    }
-
-    private static double[] batch(VaeModel model, INDArray x, int k, Random rng) {
-        int b = (int) x.size(0);
-        Posterior q = model.encode(x);
-        int latent = (int) q.mu().size(1);
-        double[] max = new double[b];
-        double[] sum = new double[b];
-        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        int perPass = (int) Math.max(1, Math.min(k, CHUNK_ROWS / Math.max(b, 1)));
-        INDArray sigma = org.nd4j.linalg.ops.transforms.Transforms.exp(q.logVar().mul(0.5), false);
-        // rows ordered sample-major (row j*b + i is sample j of example i); tiled once for a full pass
-        INDArray muT = Nd4j.tile(q.mu(), perPass, 1);
-        INDArray sigmaT = Nd4j.tile(sigma, perPass, 1);
-        INDArray xT = Nd4j.tile(x.castTo(q.mu().dataType()), perPass, 1);
-        INDArray logVarSumT = Nd4j.tile(q.logVar().sum(1).reshape(1, b), 1, perPass).reshape((long) perPass * b);
-        for (int done = 0; done < k; done += perPass) {
-            int s = Math.min(perPass, k - done);
-            long rows = (long) s * b;
-            INDArray eps = Nd4j.randn(Nd4j.create(q.mu().dataType(), rows, latent), rng);
-            INDArray z = eps.mul(head(sigmaT, rows)).addi(head(muT, rows));
-            INDArray logPxz = model.reconstructionLogLikelihood(head(xT, rows), z);            // [s*b]
-            INDArray logPz = z.mul(z).sum(1).addi(latent * VaeMath.LOG_2PI).muli(-0.5);      // [s*b]
-            INDArray logQz = eps.mul(eps).sum(1).addi(logVarSumT.get(NDArrayIndex.interval(0, rows)))
-                    .addi(latent * VaeMath.LOG_2PI).muli(-0.5);                               // [s*b]
-            double[] w = logPxz.addi(logPz).subi(logQz).castTo(DataType.DOUBLE).toDoubleVector();
-            for (int j = 0; j < s; j++) {
-                for (int i = 0; i < b; i++) {
-                    double v = w[j * b + i];
-                    if (v > max[i]) {
-                        sum[i] = sum[i] * Math.exp(max[i] - v) + 1.0;
-                        max[i] = v;
-                    } else {
-                        sum[i] += Math.exp(v - max[i]);
-                    }
+    /** Running log-sum-exp per example of the weights w (row j·b + i is sample j of example i). */
+    private static void accumulate(double[] w, int s, int b, double[] max, double[] sum) {
+        for (int j = 0; j < s; j++) {
+            for (int i = 0; i < b; i++) {
+                double v = w[j * b + i];
+                if (v > max[i]) {
+                    sum[i] = sum[i] * Math.exp(max[i] - v) + 1.0;
+                    max[i] = v;
+                } else {
+                    sum[i] += Math.exp(v - max[i]);
                 }
             }
         }
-        double[] out = new double[b];
-        for (int i = 0; i < b; i++) {
-            out[i] = max[i] + Math.log(sum[i]) - Math.log(k);
+    }
+
+    private static Posterior encodeAll(LatentVariableModel model, INDArray x) {
+        long n = x.size(0);
+        if (n <= ENCODE_BATCH) {
+            return model.encode(x);
         }
-        return out;
+        INDArray[] mus = new INDArray[(int) ((n + ENCODE_BATCH - 1) / ENCODE_BATCH)];
+        INDArray[] logVars = new INDArray[mus.length];
+        for (int i = 0; i < mus.length; i++) {
+            long from = (long) i * ENCODE_BATCH;
+            Posterior q = model.encode(x.get(NDArrayIndex.interval(from, Math.min(n, from + ENCODE_BATCH)),
+                    NDArrayIndex.all()));
+            mus[i] = q.mu();
+            logVars[i] = q.logVar();
+        }
+        return new Posterior(Nd4j.vstack(mus), Nd4j.vstack(logVars));
+    }
+
+    /** Arrays allocated once per evaluation, sized for a full chunk; rows are sample-major. */
+    private static final class Buffers {
+        private final INDArray x;
+        private final INDArray mu;
+        private final INDArray sigma;
+        private final INDArray halfLogVarSum;
+        private final INDArray eps;
+        private final INDArray z;
+        private final INDArray[] hidden;
+        private final INDArray logits;
+        private final int latent;
+
+        Buffers(DenseDecoder decoder, DataType type, long rows, long inputSize, int latent) {
+            this.latent = latent;
+            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                x = Nd4j.createUninitialized(type, new long[] {rows, inputSize}, 'c');
+                mu = Nd4j.createUninitialized(type, new long[] {rows, latent}, 'c');
+                sigma = Nd4j.createUninitialized(type, new long[] {rows, latent}, 'c');
+                halfLogVarSum = Nd4j.createUninitialized(type, new long[] {rows, 1}, 'c');
+                eps = Nd4j.createUninitialized(type, new long[] {rows, latent}, 'c');
+                z = Nd4j.createUninitialized(type, new long[] {rows, latent}, 'c');
+                hidden = new INDArray[decoder.hidden().size()];
+                for (int i = 0; i < hidden.length; i++) {
+                    hidden[i] = Nd4j.createUninitialized(type, new long[] {rows, decoder.hidden().get(i).nOut()}, 'c');
+                }
+                logits = Nd4j.createUninitialized(type, new long[] {rows, decoder.output().nOut()}, 'c');
+            }
+        }
+
+        /** Tiles examples [from, from + b) s times into the row buffers. */
+        void loadExamples(INDArray allX, Posterior q, int from, int b, int s) {
+            try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                INDArray xb = allX.get(NDArrayIndex.interval(from, from + b), NDArrayIndex.all()).castTo(x.dataType());
+                INDArray mb = q.mu().get(NDArrayIndex.interval(from, from + b), NDArrayIndex.all()).castTo(x.dataType());
+                INDArray lv = q.logVar().get(NDArrayIndex.interval(from, from + b), NDArrayIndex.all())
+                        .castTo(x.dataType());
+                INDArray sb = org.nd4j.linalg.ops.transforms.Transforms.exp(lv.mul(0.5), false);
+                INDArray hl = lv.sum(true, 1).muli(0.5);
+                for (int j = 0; j < s; j++) {
+                    rows(x, (long) j * b, b).assign(xb);
+                    rows(mu, (long) j * b, b).assign(mb);
+                    rows(sigma, (long) j * b, b).assign(sb);
+                    rows(halfLogVarSum, (long) j * b, b).assign(hl);
+                }
+            }
+        }
+
+        /** log p(x|z) + log p(z) − log q(z|x) for the first {@code rows} rows, with fresh ε. */
+        double[] logWeights(DenseDecoder decoder, long rows, Random rng) {
+            INDArray e = rows(eps, 0, rows);
+            Nd4j.randn(e, rng);
+            INDArray zr = rows(z, 0, rows).assign(e).muli(rows(sigma, 0, rows)).addi(rows(mu, 0, rows));
+            INDArray h = zr;
+            for (int i = 0; i < hidden.length; i++) {
+                DenseStep step = decoder.hidden().get(i);
+                h = step.forward(h, rows(hidden[i], 0, rows));
+            }
+            INDArray l = decoder.output().preOutput(h, rows(logits, 0, rows));
+            INDArray logW = decoder.likelihood().logLikelihood(rows(x, 0, rows), l, decoder.output().activation());
+            // log p(z) − log q(z|x) = −½‖z‖² + ½‖ε‖² + ½ Σ log σ²   (the log 2π terms cancel)
+            INDArray zz = zr.mul(zr).sum(true, 1);
+            INDArray ee = e.mul(e).sum(true, 1);
+            logW.addi(ee.subi(zz).muli(0.5)).addi(rows(halfLogVarSum, 0, rows));
+            return logW.castTo(DataType.DOUBLE).toDoubleVector();
+        }
+
+        private static INDArray rows(INDArray a, long from, long count) {
+            return from == 0 && count == a.size(0) ? a : a.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all());
+        }
     }
 }

@@ -35,7 +35,7 @@ import java.util.Optional;
  * <p>Inputs are [n, inputSize] matrices of already-normalized data (see {@link #normalizer()}). Methods are
  * inference-only and do not change the network. Not thread-safe.
  */
-public final class VaeModel {
+public final class VaeModel implements LatentVariableModel {
 
     private final ComputationGraph graph;
     private final VaeConfig config;
@@ -112,7 +112,18 @@ public final class VaeModel {
         latentConf().setBeta(beta);
     }
 
+    @Override
+    public long inputSize() {
+        return config.inputSize();
+    }
+
+    @Override
+    public int latentSize() {
+        return config.latentSize();
+    }
+
     /** Encodes x into q(z|x): μ (the embedding) and log σ². */
+    @Override
     public Posterior encode(INDArray x) {
         return encodeChecked(checkInput(x, config.inputSize(), "x"));
     }
@@ -169,14 +180,7 @@ public final class VaeModel {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         }
-        INDArray xs = checkInput(x, config.inputSize(), "x");
-        Posterior q = encodeChecked(xs);
-        INDArray kl = VaeMath.klDivergencePerExample(q.mu(), q.logVar()).reshape(xs.size(0));
-        INDArray recon = Nd4j.zeros(q.mu().dataType(), xs.size(0));
-        for (int s = 0; s < samples; s++) {
-            recon.subi(logLikelihoodChecked(xs, sampleLatent(q, seed + s)));
-        }
-        return new Elbo(recon.divi(samples), kl, samples);
+        return Elbo.estimate(this, checkInput(x, config.inputSize(), "x"), samples, seed);
     }
 
     // ---- DL4J sharp edges, handled here only ----
@@ -184,12 +188,23 @@ public final class VaeModel {
     INDArray decoderPreOutput(INDArray z) {
         INDArray h = checkInput(z, config.latentSize(), "z");
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            for (int i = 0; i < config.decoderSizes().size(); i++) {
-                h = activate(VaeNetwork.decoderLayer(i), h);
-            }
-            Layer out = graph.getLayer(VaeNetwork.OUTPUT);
-            return h.mmul(out.getParam("W")).addiRowVector(out.getParam("b"));
+            return decoder().preOutput(h);
         }
+    }
+
+    /** The decoder's layers as plain dense steps over views of the current parameters. */
+    @Override
+    public DenseDecoder decoder() {
+        java.util.List<DenseStep> hidden = new java.util.ArrayList<>();
+        for (int i = 0; i < config.decoderSizes().size(); i++) {
+            hidden.add(denseStep(graph.getLayer(VaeNetwork.decoderLayer(i))));
+        }
+        return new DenseDecoder(hidden, denseStep(graph.getLayer(VaeNetwork.OUTPUT)), likelihood());
+    }
+
+    private static DenseStep denseStep(Layer layer) {
+        IActivation act = ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer.conf().getLayer()).getActivationFn();
+        return new DenseStep(layer.getParam("W"), layer.getParam("b"), act);
     }
 
     private INDArray activate(String layer, INDArray in) {

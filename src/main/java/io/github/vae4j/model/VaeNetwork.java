@@ -1,6 +1,9 @@
 package io.github.vae4j.model;
 
 import io.github.vae4j.config.VaeConfig;
+import io.github.vae4j.nn.LeanAdam;
+import io.github.vae4j.nn.LeanDenseLayer;
+import io.github.vae4j.nn.LeanOutputLayer;
 import io.github.vae4j.nn.LossBernoulli;
 import io.github.vae4j.nn.LossGaussian;
 import io.github.vae4j.nn.LossGaussianLearnedVariance;
@@ -9,13 +12,10 @@ import io.github.vae4j.nn.VariationalLayer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.AdaMax;
-import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nadam;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -74,16 +74,16 @@ public final class VaeNetwork {
                 .setInputTypes(InputType.feedForward(c.inputSize()));
         String prev = INPUT;
         for (int i = 0; i < c.encoderSizes().size(); i++) {
-            g.addLayer(encoderLayer(i), new DenseLayer.Builder().nOut(c.encoderSizes().get(i)).build(), prev);
+            g.addLayer(encoderLayer(i), new LeanDenseLayer.Builder().nOut(c.encoderSizes().get(i)).build(), prev);
             prev = encoderLayer(i);
         }
         g.addLayer(LATENT, new VariationalLayer.Builder().nOut(c.latentSize()).beta(c.betaAtEpoch(0)).build(), prev);
         prev = LATENT;
         for (int i = 0; i < c.decoderSizes().size(); i++) {
-            g.addLayer(decoderLayer(i), new DenseLayer.Builder().nOut(c.decoderSizes().get(i)).build(), prev);
+            g.addLayer(decoderLayer(i), new LeanDenseLayer.Builder().nOut(c.decoderSizes().get(i)).build(), prev);
             prev = decoderLayer(i);
         }
-        g.addLayer(OUTPUT, new OutputLayer.Builder(loss).nOut(loss.outputSize(c.inputSize()))
+        g.addLayer(OUTPUT, new LeanOutputLayer.Builder(loss).nOut(loss.outputSize(c.inputSize()))
                 .activation(outputActivation(c)).build(), prev);
         return g.setOutputs(OUTPUT).build();
     }
@@ -98,7 +98,7 @@ public final class VaeNetwork {
     static IUpdater updater(VaeConfig c) {
         double lr = c.learningRate();
         return switch (c.updater()) {
-            case ADAM -> new Adam(lr);
+            case ADAM -> new LeanAdam(lr);
             case ADAMAX -> new AdaMax(lr);
             case NADAM -> new Nadam(lr);
             case RMSPROP -> new RmsProp(lr);

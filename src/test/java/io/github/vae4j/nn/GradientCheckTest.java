@@ -6,8 +6,6 @@ import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
-import org.deeplearning4j.nn.conf.layers.DenseLayer;
-import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -28,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Double-precision gradient checks (DL4J's {@link GradientCheckUtil}: central differences, ε = 1e-6, max relative
- * error 1e-5) of the variational layer (several β, training mode with a fixed ε) and of every reconstruction loss,
+ * error 1e-5) of vae4j's layers (lean dense, variational, lean output) with the variational layer (several β, training mode with a fixed ε) and of every reconstruction loss,
  * each inside a MultiLayerNetwork and a ComputationGraph.
  */
 class GradientCheckTest {
@@ -68,10 +66,10 @@ class GradientCheckTest {
     @MethodSource("cases")
     void multiLayerNetwork(String name, ReconstructionLoss loss, Activation outAct, double beta) {
         MultiLayerConfiguration conf = base().list()
-                .layer(new DenseLayer.Builder().nIn(N_IN).nOut(HIDDEN).build())
+                .layer(new LeanDenseLayer.Builder().nIn(N_IN).nOut(HIDDEN).build())
                 .layer(new VariationalLayer.Builder().nOut(LATENT).beta(beta).build())
-                .layer(new DenseLayer.Builder().nOut(HIDDEN).build())
-                .layer(new OutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build())
+                .layer(new LeanDenseLayer.Builder().nOut(HIDDEN).build())
+                .layer(new LeanOutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build())
                 .setInputType(InputType.feedForward(N_IN))
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -89,10 +87,10 @@ class GradientCheckTest {
         ComputationGraphConfiguration conf = base().graphBuilder()
                 .addInputs("x")
                 .setInputTypes(InputType.feedForward(N_IN))
-                .addLayer("enc", new DenseLayer.Builder().nOut(HIDDEN).build(), "x")
+                .addLayer("enc", new LeanDenseLayer.Builder().nOut(HIDDEN).build(), "x")
                 .addLayer("z", new VariationalLayer.Builder().nOut(LATENT).beta(beta).build(), "enc")
-                .addLayer("dec", new DenseLayer.Builder().nOut(HIDDEN).build(), "z")
-                .addLayer("px", new OutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build(),
+                .addLayer("dec", new LeanDenseLayer.Builder().nOut(HIDDEN).build(), "z")
+                .addLayer("px", new LeanOutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build(),
                         "dec")
                 .setOutputs("px")
                 .build();

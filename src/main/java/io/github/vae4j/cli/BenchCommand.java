@@ -1,0 +1,93 @@
+package io.github.vae4j.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.vae4j.bench.BenchmarkReport;
+import io.github.vae4j.bench.GemmBenchmark;
+import io.github.vae4j.bench.TrainingBenchmark;
+import io.github.vae4j.config.VaeConfig;
+import io.github.vae4j.data.DataSets;
+import io.github.vae4j.data.DataSplit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code vae4j bench}: vae4j against DL4J's built-in VariationalAutoencoder layer, plus the machine's SGEMM rates. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark vae4j against DL4J's built-in VariationalAutoencoder layer (same data, model, minibatches; "
+                + "alternating epochs in one process): throughput, share of SGEMM peak, epoch-time drift, test -ELBO, "
+                + "importance-sampled log p(x), peak resident memory. Prints a Markdown table and writes JSON.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--datasets", split = ",", defaultValue = "mnist10k,fashion", paramLabel = "SET",
+            description = "Data sets, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> datasets;
+
+    @Mixin
+    DataArgs data = new DataArgs();
+
+    @Option(names = "--epochs", defaultValue = "10", paramLabel = "N", description = "Epochs per trainer (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--k", defaultValue = "1000", paramLabel = "K", description = "Importance samples per test example (default: ${DEFAULT-VALUE}).")
+    int k;
+
+    @Option(names = "--elbo-samples", defaultValue = "10", paramLabel = "N", description = "z draws per test example for the -ELBO (default: ${DEFAULT-VALUE}).")
+    int elboSamples;
+
+    @Option(names = "--max-batches", defaultValue = "0", paramLabel = "N", description = "Cap batches per epoch, for smoke runs; 0 = all (default: ${DEFAULT-VALUE}).")
+    int maxBatches;
+
+    @Option(names = "--gemm-seconds", defaultValue = "0.5", paramLabel = "S", description = "Seconds per measured SGEMM shape (default: ${DEFAULT-VALUE}).")
+    double gemmSeconds;
+
+    @Option(names = "--out", defaultValue = "bench.json", paramLabel = "FILE", description = "JSON output (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown report to FILE.")
+    Path markdown;
+
+    @Override
+    public Integer call() throws Exception {
+        VaeConfig config = VaeConfig.defaults();
+        TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(epochs, k, elboSamples, maxBatches);
+        if (!(gemmSeconds > 0)) {
+            throw new IllegalArgumentException("--gemm-seconds must be > 0, got " + gemmSeconds);
+        }
+        List<DataSplit> splits = new ArrayList<>();
+        for (String d : datasets) {
+            DataSplit s = DataSets.load(d, data.options(config.seed()));
+            if (s.dimensions() != config.inputSize()) {
+                throw new IllegalArgumentException("data set " + d + " has " + s.dimensions()
+                        + " dimensions; the benchmark model is 784-400-20");
+            }
+            splits.add(s);
+        }
+        GemmBenchmark.Result square = GemmBenchmark.measure(1024, 1024, 1024, gemmSeconds);
+        List<GemmBenchmark.Result> step = GemmBenchmark.trainingStep(config.batchSize(),
+                TrainingBenchmark.denseLayers(config), gemmSeconds);
+        List<TrainingBenchmark.DataReport> reports = new ArrayList<>();
+        for (DataSplit s : splits) {
+            reports.add(TrainingBenchmark.run(s, config, settings));
+        }
+        BenchmarkReport report = BenchmarkReport.of(config, settings, square, step, reports);
+        String md = report.markdown();
+        System.out.println(md);
+        Path parent = out.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+        System.out.println("wrote " + out);
+        if (markdown != null) {
+            Files.createDirectories(markdown.toAbsolutePath().getParent());
+            Files.writeString(markdown, md);
+            System.out.println("wrote " + markdown);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,127 @@
+package io.github.vae4j.nn;
+
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.shape.Shape;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.nd4j.linalg.learning.GradientUpdater;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The state and step of {@link LeanAdam}: m and v are the two halves of the updater's state view (DL4J's layout:
+ * "M" then "V"); the gradient array is turned into the update in place, with no temporary arrays.
+ */
+public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
+
+    public static final String M_STATE = "M";
+    public static final String V_STATE = "V";
+
+    private final LeanAdam config;
+    private INDArray m;
+    private INDArray v;
+
+    public LeanAdamUpdater(LeanAdam config) {
+        this.config = config;
+    }
+
+    @Override
+    public LeanAdam getConfig() {
+        return config;
+    }
+
+    @Override
+    public void setState(Map<String, INDArray> stateMap, boolean initialize) {
+        if (!stateMap.containsKey(M_STATE) || !stateMap.containsKey(V_STATE) || stateMap.size() != 2) {
+            throw new IllegalStateException("Adam state must hold exactly [" + M_STATE + ", " + V_STATE + "], got "
+                    + stateMap.keySet());
+        }
+        m = stateMap.get(M_STATE);
+        v = stateMap.get(V_STATE);
+        if (initialize) {
+            m.assign(0);
+            v.assign(0);
+        }
+    }
+
+    @Override
+    public Map<String, INDArray> getState() {
+        Map<String, INDArray> r = new HashMap<>();
+        r.put(M_STATE, m);
+        r.put(V_STATE, v);
+        return r;
+    }
+
+    @Override
+    public void setStateViewArray(INDArray viewArray, long[] gradientShape, char gradientOrder, boolean initialize) {
+        if (initialize) {
+            viewArray.assign(0);
+        }
+        INDArray flat = viewArray.reshape(viewArray.length());
+        long half = flat.length() / 2;
+        m = flat.get(NDArrayIndex.interval(0, half));
+        v = flat.get(NDArrayIndex.interval(half, flat.length()));
+    }
+
+    @Override
+    public void applyUpdater(INDArray gradient, int iteration, int epoch) {
+        if (m == null || v == null) {
+            throw new IllegalStateException("LeanAdam updater has no state view");
+        }
+        if (gradient.length() != m.length()) {
+            throw new IllegalArgumentException("gradient has " + gradient.length() + " values, the Adam state "
+                    + m.length());
+        }
+        INDArray g = gradient.rank() == 1 ? gradient : Shape.newShapeNoCopy(gradient, new long[] {gradient.length()},
+                gradient.ordering() == 'f');
+        if (g == null) {
+            throw new IllegalArgumentException("LeanAdam needs a contiguous gradient array, got shape "
+                    + java.util.Arrays.toString(gradient.shape()));
+        }
+        double b1 = config.beta1();
+        double b2 = config.beta2();
+        int t = iteration + 1;
+        double alpha = config.getLearningRate(iteration, epoch) * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
+        if (g.elementWiseStride() != 1 || m.elementWiseStride() != 1 || v.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("LeanAdam needs contiguous gradient and state arrays");
+        }
+        int n = (int) g.length();
+        switch (g.dataType()) {
+            case FLOAT -> stepFloat(g.data().asNioFloat(), (int) g.offset(), m.data().asNioFloat(), (int) m.offset(),
+                    v.data().asNioFloat(), (int) v.offset(), n, (float) b1, (float) b2, (float) alpha,
+                    (float) config.epsilon());
+            case DOUBLE -> stepDouble(g.data().asNioDouble(), (int) g.offset(), m.data().asNioDouble(),
+                    (int) m.offset(), v.data().asNioDouble(), (int) v.offset(), n, b1, b2, alpha, config.epsilon());
+            default -> throw new IllegalArgumentException("LeanAdam supports FLOAT and DOUBLE, got " + g.dataType());
+        }
+    }
+
+    /** One fused pass: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; g ← α_t · m / (√v + ε). */
+    private static void stepFloat(java.nio.FloatBuffer g, int go, java.nio.FloatBuffer m, int mo,
+            java.nio.FloatBuffer v, int vo, int n, float b1, float b2, float alpha, float eps) {
+        float c1 = 1 - b1;
+        float c2 = 1 - b2;
+        for (int i = 0; i < n; i++) {
+            float gi = g.get(go + i);
+            float mi = b1 * m.get(mo + i) + c1 * gi;
+            float vi = b2 * v.get(vo + i) + c2 * gi * gi;
+            m.put(mo + i, mi);
+            v.put(vo + i, vi);
+            g.put(go + i, alpha * mi / ((float) Math.sqrt(vi) + eps));
+        }
+    }
+
+    private static void stepDouble(java.nio.DoubleBuffer g, int go, java.nio.DoubleBuffer m, int mo,
+            java.nio.DoubleBuffer v, int vo, int n, double b1, double b2, double alpha, double eps) {
+        double c1 = 1 - b1;
+        double c2 = 1 - b2;
+        for (int i = 0; i < n; i++) {
+            double gi = g.get(go + i);
+            double mi = b1 * m.get(mo + i) + c1 * gi;
+            double vi = b2 * v.get(vo + i) + c2 * gi * gi;
+            m.put(mo + i, mi);
+            v.put(vo + i, vi);
+            g.put(go + i, alpha * mi / (Math.sqrt(vi) + eps));
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.github.vae4j.nn;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.conf.memory.LayerMemoryReport;
+import org.deeplearning4j.nn.conf.memory.MemoryReport;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * A fully connected layer out = activation(in·W + b) with DL4J's DenseLayer parameters (keys "W" [nIn, nOut] and
+ * "b" [1, nOut], same initialization), implemented for training speed ({@link LeanDenseLayerImpl}): each product
+ * is one GEMM into a workspace or gradient-view array, and the forward pre-activation is kept for backprop instead
+ * of being recomputed. DL4J's DenseLayer computes the forward product twice per step (once more in backprop) and
+ * forms the input gradient through {@code mmul} of transposed views.
+ */
+public class LeanDenseLayer extends FeedForwardLayer {
+
+    public LeanDenseLayer() {
+    }
+
+    private LeanDenseLayer(Builder builder) {
+        super(builder);
+        initializeConstraints(builder);
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("LeanDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        LeanDenseLayerImpl ret = new LeanDenseLayerImpl(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return DefaultParamInitializer.getInstance();
+    }
+
+    @Override
+    public LayerMemoryReport getMemoryReport(InputType inputType) {
+        InputType outputType = getOutputType(-1, inputType);
+        long numParams = initializer().numParams(this);
+        long updaterState = getIUpdater() == null ? 0 : getIUpdater().stateSize(numParams);
+        // Kept from forward to backward: the pre-activation (nOut per example).
+        return new LayerMemoryReport.Builder(layerName, LeanDenseLayer.class, inputType, outputType)
+                .standardMemory(numParams, updaterState)
+                .workingMemory(0, 0, 0, getNOut() + getNIn())
+                .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
+                .build();
+    }
+
+    @Override
+    public String toString() {
+        return "LeanDenseLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", activation="
+                + getActivationFn() + ")";
+    }
+
+    public static class Builder extends FeedForwardLayer.Builder<Builder> {
+        @Override
+        @SuppressWarnings("unchecked")
+        public LeanDenseLayer build() {
+            return new LeanDenseLayer(this);
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.github.vae4j.nn;
+
+import org.deeplearning4j.exception.DL4JInvalidInputException;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+
+/**
+ * Runtime implementation of {@link LeanDenseLayer}. The training forward pass keeps the pre-activation in the INPUT
+ * workspace (alive until the end of the iteration's backward pass), backprop writes the weight and bias gradients
+ * straight into the gradient views and the input gradient with one GEMM. Gradients are sums over the minibatch
+ * (DL4J's convention; the updater divides).
+ */
+public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
+
+    /** in·W + b of the latest training forward pass, or null. */
+    private INDArray preOutput;
+
+    public LeanDenseLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray in = checkedInput();
+        long[] shape = {in.size(0), layerConf().getNOut()};
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape, 'f');
+        Nd4j.gemm(in, weights(), out, false, false, 1.0, 0.0);
+        out.addiRowVector(getParam(DefaultParamInitializer.BIAS_KEY));
+        if (training) {
+            preOutput = workspaceMgr.dup(ArrayType.INPUT, out, 'f');
+        } else {
+            preOutput = null;
+        }
+        return layerConf().getActivationFn().getActivation(out, training);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        if (preOutput == null) {
+            throw new IllegalStateException("LeanDenseLayer backprop called without a training forward pass " + layerId());
+        }
+        // dL/d(pre-activation); the activation's backprop overwrites the cached pre-activation, used only here
+        INDArray delta = layerConf().getActivationFn().backprop(preOutput, epsilon).getFirst();
+        preOutput = null;
+        INDArray in = input.castTo(dataType);
+        INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+        Nd4j.gemm(in, delta, weightGrad, true, false, 1.0, 0.0);
+        delta.sum(biasGrad, 0);
+
+        INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                new long[] {in.size(0), layerConf().getNIn()}, 'f');
+        Nd4j.gemm(delta, weights(), epsilonNext, false, true, 1.0, 0.0);
+        epsilonNext = backpropDropOutIfPresent(epsilonNext);
+
+        Gradient gradient = new DefaultGradient(gradientsFlattened);
+        gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+        gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+        return new Pair<>(gradient, epsilonNext);
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        preOutput = null;
+    }
+
+    private INDArray weights() {
+        return getParam(DefaultParamInitializer.WEIGHT_KEY);
+    }
+
+    private INDArray checkedInput() {
+        INDArray in = input.castTo(dataType);
+        if (in.rank() != 2 || in.size(1) != layerConf().getNIn()) {
+            throw new DL4JInvalidInputException("LeanDenseLayer expects input of shape [minibatch, "
+                    + layerConf().getNIn() + "], got " + Arrays.toString(in.shape()) + " " + layerId());
+        }
+        return in;
+    }
+}

@@ -1,0 +1,70 @@
+package io.github.vae4j.nn;
+
+import org.deeplearning4j.nn.api.ParamInitializer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.conf.layers.LayerValidation;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.optimize.api.TrainingListener;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.lossfunctions.ILossFunction;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * An output layer with DL4J's OutputLayer parameters ("W", "b") and any {@link ILossFunction}, implemented for
+ * training speed ({@link LeanOutputLayerImpl}): one GEMM for the pre-activation per step, shared by the gradient and
+ * the score (DL4J's OutputLayer computes it once for backprop and again for the score), and the input gradient as
+ * one GEMM instead of an {@code mmul} of transposed views.
+ */
+public class LeanOutputLayer extends BaseOutputLayer {
+
+    public LeanOutputLayer() {
+    }
+
+    private LeanOutputLayer(Builder builder) {
+        super(builder);
+        initializeConstraints(builder);
+    }
+
+    @Override
+    public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
+            Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
+            boolean initializeParams, DataType networkDataType) {
+        LayerValidation.assertNInNOutSet("LeanOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        LeanOutputLayerImpl ret = new LeanOutputLayerImpl(conf, networkDataType);
+        ret.setListeners(trainingListeners);
+        ret.setIndex(layerIndex);
+        ret.setParamsViewArray(layerParamsView);
+        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
+        ret.setParamTable(paramTable);
+        ret.setConf(conf);
+        return ret;
+    }
+
+    @Override
+    public ParamInitializer initializer() {
+        return DefaultParamInitializer.getInstance();
+    }
+
+    @Override
+    public String toString() {
+        return "LeanOutputLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", loss="
+                + getLossFn() + ", activation=" + getActivationFn() + ")";
+    }
+
+    public static class Builder extends BaseOutputLayer.Builder<Builder> {
+
+        public Builder(ILossFunction loss) {
+            setLossFn(loss);
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public LeanOutputLayer build() {
+            return new LeanOutputLayer(this);
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.github.vae4j.nn;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.BaseOutputLayer;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Runtime implementation of {@link LeanOutputLayer}. DL4J's ComputationGraph calls backprop on an output layer and
+ * then asks for its score on the same input and labels; backprop here computes the loss's gradient and score from
+ * one pre-activation and keeps the score (a number) for that call. A score request for any other input, labels or
+ * a new forward pass computes the score afresh.
+ */
+public class LeanOutputLayerImpl extends BaseOutputLayer<LeanOutputLayer> {
+
+    /** Unnormalized score (sum over the minibatch) of the latest backprop, or NaN. */
+    private double backpropScore = Double.NaN;
+    private INDArray scoredInput;
+    private INDArray scoredLabels;
+
+    public LeanOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        INDArray in = input.castTo(dataType);
+        INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
+        long mb = in.size(0);
+        INDArray preOut = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                new long[] {mb, layerConf().getNOut()}, 'f');
+        Nd4j.gemm(in, w, preOut, false, false, 1.0, 0.0);
+        preOut.addiRowVector(getParam(DefaultParamInitializer.BIAS_KEY));
+
+        INDArray labels2d = getLabels2d(workspaceMgr, ArrayType.BP_WORKING_MEM);
+        Pair<Double, INDArray> scoreAndGrad = layerConf().getLossFn().computeGradientAndScore(labels2d, preOut,
+                layerConf().getActivationFn(), maskArray, false);
+        INDArray delta = scoreAndGrad.getSecond();
+
+        INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+        INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+        Nd4j.gemm(in, delta, weightGrad, true, false, 1.0, 0.0);
+        delta.sum(biasGrad, 0);
+        Gradient gradient = new DefaultGradient(gradientsFlattened);
+        gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+        gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+        this.gradient = gradient;
+
+        INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                new long[] {mb, layerConf().getNIn()}, 'f');
+        Nd4j.gemm(delta, w, epsilonNext, false, true, 1.0, 0.0);
+        epsilonNext = backpropDropOutIfPresent(epsilonNext);
+
+        backpropScore = scoreAndGrad.getFirst();
+        scoredInput = input;
+        scoredLabels = labels;
+        return new Pair<>(gradient, epsilonNext);
+    }
+
+    @Override
+    public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
+        if (training && !Double.isNaN(backpropScore) && input == scoredInput && labels == scoredLabels) {
+            double s = backpropScore;
+            forgetBackpropScore();
+            if (conf().isMiniBatch()) {
+                s /= getInputMiniBatchSize();
+            }
+            this.score = s + fullNetRegTerm;
+            return this.score;
+        }
+        forgetBackpropScore();
+        return super.computeScore(fullNetRegTerm, training, workspaceMgr);
+    }
+
+    @Override
+    public void setInput(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        forgetBackpropScore();
+        super.setInput(input, workspaceMgr);
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        forgetBackpropScore();
+    }
+
+    private void forgetBackpropScore() {
+        backpropScore = Double.NaN;
+        scoredInput = null;
+        scoredLabels = null;
+    }
+
+    @Override
+    protected INDArray getLabels2d(LayerWorkspaceMgr workspaceMgr, ArrayType arrayType) {
+        return labels;
+    }
+}
