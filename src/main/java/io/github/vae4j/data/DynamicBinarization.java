@@ -16,7 +16,7 @@ public class DynamicBinarization implements DataSetPreProcessor {
     private final Random rng;
 
     public DynamicBinarization(long seed) {
-        this.rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        this.rng = io.github.vae4j.model.Seeds.generator(seed);
     }
 
     @Override

@@ -23,7 +23,9 @@ import java.util.Arrays;
  * computed in log space with a running log-sum-exp per example. The estimate is a lower bound in expectation that
  * rises with k towards log p(x); k = 1 is the ELBO.
  *
- * <p>Memory is bounded whatever k and n: rows (examples × samples) are decoded {@value #CHUNK_ROWS} at a time into
+ * <p>Examples are split over one thread per core (each with its own buffers and workspace; every batch of examples
+ * draws from its own seeded generator, so results do not depend on the thread count). Memory is bounded whatever
+ * k and n: rows (examples × samples) are decoded {@value #CHUNK_ROWS} at a time into
  * buffers allocated once, and the likelihood's temporaries live in a workspace that is reset every chunk (ND4J
  * arrays allocated outside workspaces in a loop are freed only when Java's GC runs, which on a big evaluation means
  * gigabytes of native memory waiting for a collection).
@@ -64,12 +66,48 @@ public final class ImportanceSampling {
         }
         Posterior q = encodeAll(model, x);
         DenseDecoder decoder = model.decoder();
-        DataType type = decoder.output().weights().dataType();
-        int latent = model.latentSize();
         int examplesPerPass = Math.max(1, Math.min(n, CHUNK_ROWS / Math.min(k, CHUNK_ROWS)));
+        int batches = (n + examplesPerPass - 1) / examplesPerPass;
+        int threads = Math.max(1, Math.min(batches, Runtime.getRuntime().availableProcessors()));
+        if (threads == 1) {
+            run(decoder, x, q, k, seed, out, 0, batches, examplesPerPass);
+            return out;
+        }
+        // contiguous runs of batches per thread; each batch seeds its own generator, so the result does not
+        // depend on the number of threads
+        java.util.List<java.util.concurrent.Future<?>> parts = new java.util.ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "vae4j-importance-sampling");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (int t = 0; t < threads; t++) {
+                int first = (int) ((long) batches * t / threads);
+                int last = (int) ((long) batches * (t + 1) / threads);
+                parts.add(pool.submit(() -> run(decoder, x, q, k, seed, out, first, last, examplesPerPass)));
+            }
+            for (java.util.concurrent.Future<?> f : parts) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("importance sampling interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdownNow();
+        }
+        return out;
+    }
+
+    /** Estimates for the example batches [firstBatch, lastBatch) on the calling thread, into {@code out}. */
+    private static void run(DenseDecoder decoder, INDArray x, Posterior q, int k, long seed, double[] out,
+            int firstBatch, int lastBatch, int examplesPerPass) {
+        int n = (int) x.size(0);
+        DataType type = decoder.output().weights().dataType();
         int samplesPerPass = Math.max(1, Math.min(k, CHUNK_ROWS / examplesPerPass));
-        Buffers buf = new Buffers(decoder, type, (long) examplesPerPass * samplesPerPass, x.size(1), latent);
-        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        Buffers buf = new Buffers(decoder, type, (long) examplesPerPass * samplesPerPass, x.size(1), (int) decoder.latentSize());
         WorkspaceConfiguration wsConf = WorkspaceConfiguration.builder()
                 .initialSize(0).overallocationLimit(0.1)
                 .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
@@ -77,8 +115,10 @@ public final class ImportanceSampling {
         double[] max = new double[examplesPerPass];
         double[] sum = new double[examplesPerPass];
         try {
-            for (int from = 0; from < n; from += examplesPerPass) {
+            for (int batch = firstBatch; batch < lastBatch; batch++) {
+                int from = batch * examplesPerPass;
                 int b = Math.min(examplesPerPass, n - from);
+                Random rng = io.github.vae4j.model.Seeds.generator(seed + 1_000_003L * from);
                 buf.loadExamples(x, q, from, b, samplesPerPass);
                 Arrays.fill(max, Double.NEGATIVE_INFINITY);
                 Arrays.fill(sum, 0.0);
@@ -97,7 +137,6 @@ public final class ImportanceSampling {
         } finally {
             Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(WORKSPACE));
         }
-        return out;
     }
 
     /** Running log-sum-exp per example of the weights w (row j·b + i is sample j of example i). */
@@ -170,12 +209,11 @@ public final class ImportanceSampling {
                         .castTo(x.dataType());
                 INDArray sb = org.nd4j.linalg.ops.transforms.Transforms.exp(lv.mul(0.5), false);
                 INDArray hl = lv.sum(true, 1).muli(0.5);
-                for (int j = 0; j < s; j++) {
-                    rows(x, (long) j * b, b).assign(xb);
-                    rows(mu, (long) j * b, b).assign(mb);
-                    rows(sigma, (long) j * b, b).assign(sb);
-                    rows(halfLogVarSum, (long) j * b, b).assign(hl);
-                }
+                // rows j·b + i = example i for every sample j: each buffer seen as [s, b·width] gets one row vector
+                tile(x, xb, s, b);
+                tile(mu, mb, s, b);
+                tile(sigma, sb, s, b);
+                tile(halfLogVarSum, hl, s, b);
             }
         }
 
@@ -196,6 +234,11 @@ public final class ImportanceSampling {
             INDArray ee = e.mul(e).sum(true, 1);
             logW.addi(ee.subi(zz).muli(0.5)).addi(rows(halfLogVarSum, 0, rows));
             return logW.castTo(DataType.DOUBLE).toDoubleVector();
+        }
+
+        private static void tile(INDArray buffer, INDArray block, int s, int b) {
+            long width = buffer.size(1);
+            rows(buffer, 0, (long) s * b).reshape('c', s, b * width).putiRowVector(block.reshape('c', 1, b * width));
         }
 
         private static INDArray rows(INDArray a, long from, long count) {

@@ -40,7 +40,7 @@ public record Elbo(INDArray reconstruction, INDArray kl, int samples) {
         INDArray kl = VaeMath.klDivergencePerExample(q.mu(), q.logVar()).reshape(x.size(0));
         INDArray recon = Nd4j.zeros(q.mu().dataType(), x.size(0));
         INDArray xs = x.castTo(q.mu().dataType());
-        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        Random rng = Seeds.generator(seed);
         String wsName = "vae4j-elbo";
         try {
             for (int s = 0; s < samples; s++) {

@@ -232,7 +232,7 @@ public final class VaeModel implements LatentVariableModel {
     }
 
     private INDArray standardNormal(long[] shape, long seed) {
-        Random rng = Nd4j.getRandomFactory().getNewRandomInstance(seed);
+        Random rng = Seeds.generator(seed);
         return Nd4j.randn(Nd4j.create(dataType(), shape), rng);
     }
 

@@ -74,7 +74,8 @@ public final class VaeNetwork {
                 .setInputTypes(InputType.feedForward(c.inputSize()));
         String prev = INPUT;
         for (int i = 0; i < c.encoderSizes().size(); i++) {
-            g.addLayer(encoderLayer(i), new LeanDenseLayer.Builder().nOut(c.encoderSizes().get(i)).build(), prev);
+            g.addLayer(encoderLayer(i), new LeanDenseLayer.Builder().nOut(c.encoderSizes().get(i))
+                    .inputGradient(i > 0).build(), prev);
             prev = encoderLayer(i);
         }
         g.addLayer(LATENT, new VariationalLayer.Builder().nOut(c.latentSize()).beta(c.betaAtEpoch(0)).build(), prev);

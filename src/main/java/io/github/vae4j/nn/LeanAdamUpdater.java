@@ -17,6 +17,9 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
     public static final String M_STATE = "M";
     public static final String V_STATE = "V";
 
+    /** Parameter count from which the step is split over two threads. */
+    private static final int PARALLEL_THRESHOLD = 1 << 16;
+
     private final LeanAdam config;
     private INDArray m;
     private INDArray v;
@@ -86,13 +89,34 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
             throw new IllegalArgumentException("LeanAdam needs contiguous gradient and state arrays");
         }
         int n = (int) g.length();
-        switch (g.dataType()) {
-            case FLOAT -> stepFloat(g.data().asNioFloat(), (int) g.offset(), m.data().asNioFloat(), (int) m.offset(),
-                    v.data().asNioFloat(), (int) v.offset(), n, (float) b1, (float) b2, (float) alpha,
-                    (float) config.epsilon());
-            case DOUBLE -> stepDouble(g.data().asNioDouble(), (int) g.offset(), m.data().asNioDouble(),
-                    (int) m.offset(), v.data().asNioDouble(), (int) v.offset(), n, b1, b2, alpha, config.epsilon());
+        var gb = g.data();
+        var mb = m.data();
+        var vb = v.data();
+        int go = (int) g.offset();
+        int mo = (int) m.offset();
+        int vo = (int) v.offset();
+        float eps = (float) config.epsilon();
+        java.util.function.IntBinaryOperator part = switch (g.dataType()) {
+            case FLOAT -> (from, to) -> {
+                stepFloat(gb.asNioFloat(), go + from, mb.asNioFloat(), mo + from, vb.asNioFloat(), vo + from,
+                        to - from, (float) b1, (float) b2, (float) alpha, eps);
+                return 0;
+            };
+            case DOUBLE -> (from, to) -> {
+                stepDouble(gb.asNioDouble(), go + from, mb.asNioDouble(), mo + from, vb.asNioDouble(), vo + from,
+                        to - from, b1, b2, alpha, config.epsilon());
+                return 0;
+            };
             default -> throw new IllegalArgumentException("LeanAdam supports FLOAT and DOUBLE, got " + g.dataType());
+        };
+        if (n < PARALLEL_THRESHOLD || Runtime.getRuntime().availableProcessors() < 2) {
+            part.applyAsInt(0, n);
+        } else {
+            // two halves: one on a pool thread, one here (the native backend runs single-threaded meanwhile)
+            int mid = n / 2;
+            var other = java.util.concurrent.CompletableFuture.runAsync(() -> part.applyAsInt(mid, n));
+            part.applyAsInt(0, mid);
+            other.join();
         }
     }
 

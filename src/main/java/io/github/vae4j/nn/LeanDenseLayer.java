@@ -24,12 +24,28 @@ import java.util.Map;
  */
 public class LeanDenseLayer extends FeedForwardLayer {
 
+    private boolean inputGradient = true;
+
     public LeanDenseLayer() {
     }
 
     private LeanDenseLayer(Builder builder) {
         super(builder);
+        this.inputGradient = builder.inputGradient;
         initializeConstraints(builder);
+    }
+
+    /**
+     * Whether backprop computes dL/dinput. False for a layer fed by the network's input, whose input gradient
+     * nobody reads: backprop then returns no epsilon (as DL4J's EmbeddingLayer does) and saves a GEMM of the
+     * layer's full size.
+     */
+    public boolean isInputGradient() {
+        return inputGradient;
+    }
+
+    public void setInputGradient(boolean inputGradient) {
+        this.inputGradient = inputGradient;
     }
 
     @Override
@@ -68,10 +84,28 @@ public class LeanDenseLayer extends FeedForwardLayer {
     @Override
     public String toString() {
         return "LeanDenseLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", activation="
-                + getActivationFn() + ")";
+                + getActivationFn() + ", inputGradient=" + inputGradient + ")";
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof LeanDenseLayer other && super.equals(o) && inputGradient == other.inputGradient;
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * super.hashCode() + Boolean.hashCode(inputGradient);
     }
 
     public static class Builder extends FeedForwardLayer.Builder<Builder> {
+        private boolean inputGradient = true;
+
+        /** See {@link LeanDenseLayer#isInputGradient()}; default true. */
+        public Builder inputGradient(boolean inputGradient) {
+            this.inputGradient = inputGradient;
+            return this;
+        }
+
         @Override
         @SuppressWarnings("unchecked")
         public LeanDenseLayer build() {

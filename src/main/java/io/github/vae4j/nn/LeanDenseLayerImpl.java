@@ -62,10 +62,13 @@ public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
         Nd4j.gemm(in, delta, weightGrad, true, false, 1.0, 0.0);
         delta.sum(biasGrad, 0);
 
-        INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
-                new long[] {in.size(0), layerConf().getNIn()}, 'f');
-        Nd4j.gemm(delta, weights(), epsilonNext, false, true, 1.0, 0.0);
-        epsilonNext = backpropDropOutIfPresent(epsilonNext);
+        INDArray epsilonNext = null;
+        if (layerConf().isInputGradient()) {
+            epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                    new long[] {in.size(0), layerConf().getNIn()}, 'f');
+            Nd4j.gemm(delta, weights(), epsilonNext, false, true, 1.0, 0.0);
+            epsilonNext = backpropDropOutIfPresent(epsilonNext);
+        }
 
         Gradient gradient = new DefaultGradient(gradientsFlattened);
         gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);

@@ -66,7 +66,7 @@ class GradientCheckTest {
     @MethodSource("cases")
     void multiLayerNetwork(String name, ReconstructionLoss loss, Activation outAct, double beta) {
         MultiLayerConfiguration conf = base().list()
-                .layer(new LeanDenseLayer.Builder().nIn(N_IN).nOut(HIDDEN).build())
+                .layer(new LeanDenseLayer.Builder().nIn(N_IN).nOut(HIDDEN).inputGradient(false).build())
                 .layer(new VariationalLayer.Builder().nOut(LATENT).beta(beta).build())
                 .layer(new LeanDenseLayer.Builder().nOut(HIDDEN).build())
                 .layer(new LeanOutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build())
@@ -87,7 +87,7 @@ class GradientCheckTest {
         ComputationGraphConfiguration conf = base().graphBuilder()
                 .addInputs("x")
                 .setInputTypes(InputType.feedForward(N_IN))
-                .addLayer("enc", new LeanDenseLayer.Builder().nOut(HIDDEN).build(), "x")
+                .addLayer("enc", new LeanDenseLayer.Builder().nOut(HIDDEN).inputGradient(false).build(), "x")
                 .addLayer("z", new VariationalLayer.Builder().nOut(LATENT).beta(beta).build(), "enc")
                 .addLayer("dec", new LeanDenseLayer.Builder().nOut(HIDDEN).build(), "z")
                 .addLayer("px", new LeanOutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build(),

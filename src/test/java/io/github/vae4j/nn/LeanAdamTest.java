@@ -17,10 +17,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LeanAdamTest {
 
-    /** The same gradients through DL4J's Adam and LeanAdam give the same updates, step after step. */
-    @Test
-    void updatesMatchDl4jAdam() {
-        int n = 5003;
+    /**
+     * The same gradients through DL4J's Adam and LeanAdam give the same updates, step after step, for a small
+     * parameter vector (one thread) and one above the two-thread threshold.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {5003, 70001})
+    void updatesMatchDl4jAdam(int n) {
         for (double lr : new double[] {1e-3, 0.05}) {
             GradientUpdater<?> reference = new Adam(lr).instantiate(Nd4j.zeros(DataType.DOUBLE, 1, 2 * n), true);
             GradientUpdater<?> lean = new LeanAdam(lr).instantiate(Nd4j.zeros(DataType.DOUBLE, 1, 2 * n), true);
