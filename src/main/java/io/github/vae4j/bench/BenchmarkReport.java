@@ -20,15 +20,18 @@ import java.util.Locale;
  * @param sgemmSquare     SGEMM at 1024³
  * @param sgemmStep       SGEMM at each product of one training step
  * @param sgemmStepGflops the training step's products together (total FLOP / total time)
+ * @param updaterSteps    one Adam step over the model's parameters: DL4J's Adam and vae4j's LeanAdam
  * @param datasets        per data set results
  */
 public record BenchmarkReport(String machine, String environment, String model, TrainingBenchmark.Settings settings,
                               double flopPerExample, GemmBenchmark.Result sgemmSquare,
                               List<GemmBenchmark.Result> sgemmStep, double sgemmStepGflops,
+                              List<UpdaterBenchmark.Result> updaterSteps,
                               List<TrainingBenchmark.DataReport> datasets) {
 
     public static BenchmarkReport of(VaeConfig c, TrainingBenchmark.Settings settings, GemmBenchmark.Result square,
-            List<GemmBenchmark.Result> step, List<TrainingBenchmark.DataReport> datasets) {
+            List<GemmBenchmark.Result> step, List<UpdaterBenchmark.Result> updaterSteps,
+            List<TrainingBenchmark.DataReport> datasets) {
         String model = c.inputSize() + "-" + c.encoderSizes() + "-" + c.latentSize() + "-" + c.decoderSizes() + " "
                 + c.likelihood().name().toLowerCase(Locale.ROOT) + ", " + c.activation() + ", Adam " + c.learningRate()
                 + ", batch " + c.batchSize() + ", fp32, seed " + c.seed();
@@ -36,7 +39,7 @@ public record BenchmarkReport(String machine, String environment, String model, 
                 + " OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)")
                 + ", Java " + System.getProperty("java.version");
         return new BenchmarkReport(detectMachine(), env, model, settings, TrainingBenchmark.flopPerExample(c), square, step,
-                GemmBenchmark.combinedGflops(step), datasets);
+                GemmBenchmark.combinedGflops(step), updaterSteps, datasets);
     }
 
     /** The report as Markdown: machine, SGEMM rates, and one comparison table per data set. */
@@ -53,6 +56,11 @@ public record BenchmarkReport(String machine, String environment, String model, 
         }
         s.append(String.format(Locale.ROOT, "| **training step, all products above but 1024³** | **%.1f** | %.0f |%n%n",
                 sgemmStepGflops, sgemmStep.stream().mapToDouble(GemmBenchmark.Result::microsPerCall).sum()));
+        s.append("Adam step over the model's parameters (same process):\n\n| updater | parameters | ms/step |\n|---|---|---|\n");
+        for (UpdaterBenchmark.Result u : updaterSteps) {
+            s.append(String.format(Locale.ROOT, "| %s | %d | %.3f |%n", u.updater(), u.parameters(), u.millisPerStep()));
+        }
+        s.append('\n');
         for (TrainingBenchmark.DataReport d : datasets) {
             table(s, d);
         }

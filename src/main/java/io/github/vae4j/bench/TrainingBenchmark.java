@@ -67,6 +67,15 @@ public final class TrainingBenchmark {
         return 6 * macs;
     }
 
+    /** Trainable parameters of the model: weights and biases of every dense product. */
+    public static long parameterCount(VaeConfig c) {
+        long n = 0;
+        for (int[] l : denseLayers(c)) {
+            n += (long) l[0] * l[1] + l[1];
+        }
+        return n;
+    }
+
     /** The model's dense products as {nIn, nOut}: encoder, the two posterior heads together, decoder, output. */
     public static int[][] denseLayers(VaeConfig c) {
         List<int[]> out = new ArrayList<>();

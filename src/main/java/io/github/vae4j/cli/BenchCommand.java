@@ -1,10 +1,11 @@
 package io.github.vae4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.github.vae4j.bench.BenchmarkReport;
 import io.github.vae4j.bench.GemmBenchmark;
 import io.github.vae4j.bench.TrainingBenchmark;
+import io.github.vae4j.bench.UpdaterBenchmark;
+import io.github.vae4j.nn.LeanAdam;
+import org.nd4j.linalg.learning.config.Adam;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.data.DataSets;
 import io.github.vae4j.data.DataSplit;
@@ -44,7 +45,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--max-batches", defaultValue = "0", paramLabel = "N", description = "Cap batches per epoch, for smoke runs; 0 = all (default: ${DEFAULT-VALUE}).")
     int maxBatches;
 
-    @Option(names = "--gemm-seconds", defaultValue = "0.5", paramLabel = "S", description = "Seconds per measured SGEMM shape (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--gemm-seconds", defaultValue = "0.5", paramLabel = "S", description = "Seconds per measured SGEMM shape and per updater (default: ${DEFAULT-VALUE}).")
     double gemmSeconds;
 
     @Option(names = "--out", defaultValue = "bench.json", paramLabel = "FILE", description = "JSON output (default: ${DEFAULT-VALUE}).")
@@ -72,16 +73,18 @@ public final class BenchCommand implements Callable<Integer> {
         GemmBenchmark.Result square = GemmBenchmark.measure(1024, 1024, 1024, gemmSeconds);
         List<GemmBenchmark.Result> step = GemmBenchmark.trainingStep(config.batchSize(),
                 TrainingBenchmark.denseLayers(config), gemmSeconds);
+        long parameters = TrainingBenchmark.parameterCount(config);
+        List<UpdaterBenchmark.Result> updaters = List.of(
+                UpdaterBenchmark.measure(new Adam(config.learningRate()), parameters, gemmSeconds),
+                UpdaterBenchmark.measure(new LeanAdam(config.learningRate()), parameters, gemmSeconds));
         List<TrainingBenchmark.DataReport> reports = new ArrayList<>();
         for (DataSplit s : splits) {
             reports.add(TrainingBenchmark.run(s, config, settings));
         }
-        BenchmarkReport report = BenchmarkReport.of(config, settings, square, step, reports);
+        BenchmarkReport report = BenchmarkReport.of(config, settings, square, step, updaters, reports);
         String md = report.markdown();
         System.out.println(md);
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), report);
+        Json.write(out, report);
         System.out.println("wrote " + out);
         if (markdown != null) {
             Files.createDirectories(markdown.toAbsolutePath().getParent());

@@ -1,8 +1,5 @@
 package io.github.vae4j.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.github.vae4j.data.DataSets;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.eval.Evaluation;
 import io.github.vae4j.eval.Evaluator;
@@ -13,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -23,8 +19,8 @@ import java.util.concurrent.Callable;
         description = "Evaluate a model on a data set's test split: -ELBO with its parts, importance-sampled log p(x), active units.")
 public final class EvaluateCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A vae4j model file.")
-    Path model;
+    @Mixin
+    ModelArgs model = new ModelArgs();
 
     @Mixin
     DataArgs data = new DataArgs();
@@ -50,9 +46,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--k and --elbo-samples must be >= 1 and --max-examples >= 0, got k=" + k
                     + " elbo-samples=" + elboSamples + " max-examples=" + maxExamples);
         }
-        VaeModel m = VaeModel.load(model);
-        DataSplit split = DataSets.load(data.data, data.options(m.config().seed()));
-        Models.checkMatches(m, split, model);
+        ModelArgs.Loaded loaded = model.loadWithData(data);
+        VaeModel m = loaded.model();
+        DataSplit split = loaded.split();
         INDArray x = split.testX();
         if (maxExamples > 0 && maxExamples < x.size(0)) {
             x = x.get(NDArrayIndex.interval(0, maxExamples), NDArrayIndex.all());
@@ -66,9 +62,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-34s %12.3f%n", "log p(x), IS k=" + e.importanceSamples(), e.logLikelihood());
         System.out.printf(Locale.ROOT, "%-34s %9d/%d%n", "active units (Cov > 0.01)", e.activeUnits(), e.latentVariance().length);
         System.out.printf(Locale.ROOT, "%-34s %12.1f%n", "seconds", e.seconds());
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), e);
+        Json.write(out, e);
         System.out.println("wrote " + out);
         return 0;
     }

@@ -1,6 +1,5 @@
 package io.github.vae4j.cli;
 
-import io.github.vae4j.data.DataSets;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.model.VaeModel;
 import io.github.vae4j.viz.ImageGrid;
@@ -18,8 +17,8 @@ import java.util.concurrent.Callable;
         description = "Reconstruct test examples of a data set; writes originals over reconstructions as a PNG grid.")
 public final class ReconstructCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A vae4j model file.")
-    Path model;
+    @Mixin
+    ModelArgs model = new ModelArgs();
 
     @Mixin
     DataArgs data = new DataArgs();
@@ -32,9 +31,9 @@ public final class ReconstructCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        VaeModel m = VaeModel.load(model);
-        DataSplit split = DataSets.load(data.data, data.options(m.config().seed()));
-        Models.checkMatches(m, split, model);
+        ModelArgs.Loaded loaded = model.loadWithData(data);
+        VaeModel m = loaded.model();
+        DataSplit split = loaded.split();
         if (ImageGrid.side(split.dimensions()) < 0) {
             throw new IllegalArgumentException("data set " + split.id() + " has " + split.dimensions()
                     + " dimensions, which are not square images; reconstruct draws images");

@@ -3,6 +3,7 @@ package io.github.vae4j.cli;
 import io.github.vae4j.model.VaeModel;
 import io.github.vae4j.viz.ImageGrid;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -12,8 +13,8 @@ import java.util.concurrent.Callable;
 @Command(name = "sample", mixinStandardHelpOptions = true, description = "Generate new examples from the prior into a PNG grid.")
 public final class SampleCommand implements Callable<Integer> {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A vae4j model file.")
-    Path model;
+    @Mixin
+    ModelArgs model = new ModelArgs();
 
     @Option(names = "--n", defaultValue = "64", paramLabel = "N", description = "Number of samples (default: ${DEFAULT-VALUE}).")
     int n;
@@ -32,9 +33,9 @@ public final class SampleCommand implements Callable<Integer> {
         if (n < 1 || cols < 1) {
             throw new IllegalArgumentException("--n and --cols must be >= 1, got n=" + n + " cols=" + cols);
         }
-        VaeModel m = VaeModel.load(model);
+        VaeModel m = model.load();
         if (ImageGrid.side(m.config().inputSize()) < 0) {
-            throw new IllegalArgumentException("model " + model + " has " + m.config().inputSize()
+            throw new IllegalArgumentException("model " + model.model + " has " + m.config().inputSize()
                     + " inputs, which are not square images; sample draws images");
         }
         ImageGrid.write(m.generate(n, seed), cols, out);

@@ -1,6 +1,7 @@
 package io.github.vae4j.eval;
 
 import io.github.vae4j.model.Elbo;
+import io.github.vae4j.model.Inputs;
 import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.Posterior;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -26,14 +27,7 @@ public final class Evaluator {
      */
     public static Evaluation evaluate(LatentVariableModel model, INDArray x, int elboSamples, int k, long seed) {
         long t0 = System.nanoTime();
-        if (x.rank() != 2 || x.size(1) != model.inputSize()) {
-            throw new IllegalArgumentException("test data must have shape [n, " + model.inputSize() + "], got "
-                    + java.util.Arrays.toString(x.shape()));
-        }
-        double total = x.sumNumber().doubleValue();
-        if (!Double.isFinite(total)) {
-            throw new IllegalArgumentException("test data contains NaN or infinite values (sum = " + total + ")");
-        }
+        Inputs.checkMatrix(x, model.inputSize(), "test data");
         long n = x.size(0);
         double recon = 0;
         double kl = 0;
@@ -41,16 +35,16 @@ public final class Evaluator {
         List<INDArray> logVars = new ArrayList<>();
         for (long from = 0; from < n; from += BATCH) {
             INDArray xb = x.get(NDArrayIndex.interval(from, Math.min(n, from + BATCH)), NDArrayIndex.all());
-            Elbo e = Elbo.estimate(model, xb, elboSamples, seed + from);
+            Posterior q = model.encode(xb);
+            Elbo e = Elbo.estimate(model, xb, q, elboSamples, seed + from);
             recon += e.reconstruction().sumNumber().doubleValue();
             kl += e.kl().sumNumber().doubleValue();
-            Posterior q = model.encode(xb);
             mus.add(q.mu());
             logVars.add(q.logVar());
         }
         Posterior all = new Posterior(Nd4j.vstack(mus.toArray(new INDArray[0])), Nd4j.vstack(logVars.toArray(new INDArray[0])));
         double[] variance = Diagnostics.latentVariance(all);
-        double[] ll = ImportanceSampling.logLikelihood(model, x, k, seed + 7919);
+        double[] ll = ImportanceSampling.logLikelihood(model, x, all, k, seed + 7919);
         double meanLl = java.util.Arrays.stream(ll).average().orElse(Double.NaN);
         return new Evaluation(n, (recon + kl) / n, recon / n, kl / n, elboSamples, meanLl, k,
                 Diagnostics.activeUnits(variance), Diagnostics.klPerDimension(all), variance,

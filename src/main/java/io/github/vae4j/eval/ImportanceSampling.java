@@ -2,14 +2,12 @@ package io.github.vae4j.eval;
 
 import io.github.vae4j.model.DenseDecoder;
 import io.github.vae4j.model.DenseStep;
+import io.github.vae4j.model.Inputs;
 import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.Posterior;
+import io.github.vae4j.model.ScratchWorkspace;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -52,19 +50,20 @@ public final class ImportanceSampling {
      * @return double[n]
      */
     public static double[] logLikelihood(LatentVariableModel model, INDArray x, int k, long seed) {
+        Inputs.checkMatrix(x, model.inputSize(), "x");
+        return logLikelihood(model, x, encodeAll(model, x), k, seed);
+    }
+
+    /** As {@link #logLikelihood(LatentVariableModel, INDArray, int, long)}, for a posterior q(z|x) already computed. */
+    public static double[] logLikelihood(LatentVariableModel model, INDArray x, Posterior q, int k, long seed) {
         if (k < 1) {
             throw new IllegalArgumentException("k must be >= 1, got " + k);
-        }
-        if (x.rank() != 2 || x.size(1) != model.inputSize()) {
-            throw new IllegalArgumentException("x must have shape [n, " + model.inputSize() + "], got "
-                    + Arrays.toString(x.shape()));
         }
         int n = (int) x.size(0);
         double[] out = new double[n];
         if (n == 0) {
             return out;
         }
-        Posterior q = encodeAll(model, x);
         DenseDecoder decoder = model.decoder();
         int examplesPerPass = Math.max(1, Math.min(n, CHUNK_ROWS / Math.min(k, CHUNK_ROWS)));
         int batches = (n + examplesPerPass - 1) / examplesPerPass;
@@ -107,11 +106,7 @@ public final class ImportanceSampling {
         int n = (int) x.size(0);
         DataType type = decoder.output().weights().dataType();
         int samplesPerPass = Math.max(1, Math.min(k, CHUNK_ROWS / examplesPerPass));
-        Buffers buf = new Buffers(decoder, type, (long) examplesPerPass * samplesPerPass, x.size(1), (int) decoder.latentSize());
-        WorkspaceConfiguration wsConf = WorkspaceConfiguration.builder()
-                .initialSize(0).overallocationLimit(0.1)
-                .policyAllocation(AllocationPolicy.OVERALLOCATE).policyLearning(LearningPolicy.FIRST_LOOP)
-                .policySpill(SpillPolicy.REALLOCATE).build();
+        Buffers buf = new Buffers(decoder, type, (long) examplesPerPass * samplesPerPass, x.size(1));
         double[] max = new double[examplesPerPass];
         double[] sum = new double[examplesPerPass];
         try {
@@ -125,7 +120,7 @@ public final class ImportanceSampling {
                 for (int done = 0; done < k; done += samplesPerPass) {
                     int s = Math.min(samplesPerPass, k - done);
                     double[] w;
-                    try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(wsConf, WORKSPACE)) {
+                    try (MemoryWorkspace ws = ScratchWorkspace.open(WORKSPACE)) {
                         w = buf.logWeights(decoder, (long) s * b, rng);
                     }
                     accumulate(w, s, b, max, sum);
@@ -135,7 +130,7 @@ public final class ImportanceSampling {
                 }
             }
         } finally {
-            Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(WORKSPACE));
+            ScratchWorkspace.release(WORKSPACE);
         }
     }
 
@@ -181,10 +176,9 @@ public final class ImportanceSampling {
         private final INDArray z;
         private final INDArray[] hidden;
         private final INDArray logits;
-        private final int latent;
 
-        Buffers(DenseDecoder decoder, DataType type, long rows, long inputSize, int latent) {
-            this.latent = latent;
+        Buffers(DenseDecoder decoder, DataType type, long rows, long inputSize) {
+            long latent = decoder.latentSize();
             try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                 x = Nd4j.createUninitialized(type, new long[] {rows, inputSize}, 'c');
                 mu = Nd4j.createUninitialized(type, new long[] {rows, latent}, 'c');

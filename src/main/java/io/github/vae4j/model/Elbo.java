@@ -3,10 +3,6 @@ package io.github.vae4j.model;
 import io.github.vae4j.nn.VaeMath;
 import io.github.vae4j.nn.VariationalLayerImpl;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
-import org.nd4j.linalg.api.memory.conf.WorkspaceConfiguration;
-import org.nd4j.linalg.api.memory.enums.AllocationPolicy;
-import org.nd4j.linalg.api.memory.enums.LearningPolicy;
-import org.nd4j.linalg.api.memory.enums.SpillPolicy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
@@ -20,38 +16,39 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public record Elbo(INDArray reconstruction, INDArray kl, int samples) {
 
-    private static final WorkspaceConfiguration WORKSPACE = WorkspaceConfiguration.builder()
-            .initialSize(0).overallocationLimit(0.1).policyAllocation(AllocationPolicy.OVERALLOCATE)
-            .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
+    private static final String WORKSPACE = "vae4j-elbo";
 
     /**
      * Monte Carlo ELBO of any Gaussian-latent model: the reconstruction term averages {@code samples} draws of
      * z ~ q(z|x) from a generator seeded with {@code seed}, the KL term is closed form. Each draw's temporaries live
-     * in a workspace reset between draws, so memory does not grow with {@code samples}.
+     * in a {@link ScratchWorkspace}, so memory does not grow with {@code samples}.
      *
      * @param x [n, inputSize], already checked by the caller
      */
     public static Elbo estimate(LatentVariableModel model, INDArray x, int samples, long seed) {
+        return estimate(model, x, model.encode(x), samples, seed);
+    }
+
+    /** As {@link #estimate(LatentVariableModel, INDArray, int, long)}, for a posterior q(z|x) already computed. */
+    public static Elbo estimate(LatentVariableModel model, INDArray x, Posterior q, int samples, long seed) {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         }
-        Posterior q = model.encode(x);
         DenseDecoder decoder = model.decoder();
         INDArray kl = VaeMath.klDivergencePerExample(q.mu(), q.logVar()).reshape(x.size(0));
         INDArray recon = Nd4j.zeros(q.mu().dataType(), x.size(0));
         INDArray xs = x.castTo(q.mu().dataType());
         Random rng = Seeds.generator(seed);
-        String wsName = "vae4j-elbo";
         try {
             for (int s = 0; s < samples; s++) {
-                try (MemoryWorkspace ws = Nd4j.getWorkspaceManager().getAndActivateWorkspace(WORKSPACE, wsName)) {
+                try (MemoryWorkspace ws = ScratchWorkspace.open(WORKSPACE)) {
                     INDArray eps = Nd4j.randn(Nd4j.createUninitialized(q.mu().dataType(), q.mu().shape()), rng);
                     INDArray z = VariationalLayerImpl.reparameterize(q.mu(), q.logVar(), eps);
                     recon.subi(decoder.logLikelihood(xs, z));
                 }
             }
         } finally {
-            Nd4j.getWorkspaceManager().destroyWorkspace(Nd4j.getWorkspaceManager().getWorkspaceForCurrentThread(wsName));
+            ScratchWorkspace.release(WORKSPACE);
         }
         return new Elbo(recon.divi(samples), kl, samples);
     }

@@ -20,7 +20,6 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -165,11 +164,11 @@ public final class VaeModel implements LatentVariableModel {
 
     /** Per-example log p(x|z) in nats, [n]. */
     public INDArray reconstructionLogLikelihood(INDArray x, INDArray z) {
-        return logLikelihoodChecked(checkInput(x, config.inputSize(), "x"), z);
-    }
-
-    private INDArray logLikelihoodChecked(INDArray xs, INDArray z) {
-        return likelihood().logLikelihood(xs, decoderPreOutput(z), outputActivation()).reshape(xs.size(0));
+        INDArray xs = checkInput(x, config.inputSize(), "x");
+        INDArray zs = checkInput(z, config.latentSize(), "z");
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            return decoder().logLikelihood(xs, zs);
+        }
     }
 
     /**
@@ -177,9 +176,6 @@ public final class VaeModel implements LatentVariableModel {
      * (seeded), the KL term is closed form.
      */
     public Elbo elbo(INDArray x, int samples, long seed) {
-        if (samples < 1) {
-            throw new IllegalArgumentException("samples must be >= 1, got " + samples);
-        }
         return Elbo.estimate(this, checkInput(x, config.inputSize(), "x"), samples, seed);
     }
 
@@ -237,15 +233,7 @@ public final class VaeModel implements LatentVariableModel {
     }
 
     private INDArray checkInput(INDArray x, long width, String name) {
-        if (x == null || x.rank() != 2 || x.size(1) != width) {
-            throw new IllegalArgumentException(name + " must have shape [n, " + width + "], got "
-                    + (x == null ? "null" : Arrays.toString(x.shape())));
-        }
-        double sum = x.sumNumber().doubleValue();
-        if (!Double.isFinite(sum)) {
-            throw new IllegalArgumentException(name + " contains NaN or infinite values (sum = " + sum + ")");
-        }
-        return x.castTo(dataType());
+        return Inputs.checkMatrix(x, width, name).castTo(dataType());
     }
 
     private void checkGraphMatchesConfig(Path file) throws IOException {

@@ -11,9 +11,9 @@ import java.util.Objects;
 
 /**
  * Adam (Kingma &amp; Ba 2015) as a DL4J updater, with the same math, defaults and state layout as DL4J's
- * {@code Adam}, applied as one fused pass over the gradient and state buffers ({@link LeanAdamUpdater}) instead of
- * ND4J's {@code adam_updater} op. On the reference machine the op takes 3.6 ms per step for the reference model's
- * 653k parameters, the fused pass 1.4 ms (ND4J's element-wise sqrt alone takes 2.5 ms at that size). The update for step t = iteration + 1 is
+ * {@code Adam}, applied as one fused pass over the gradient and state buffers, split over two threads
+ * ({@link LeanAdamUpdater}), instead of ND4J's {@code adam_updater} op. {@code vae4j bench} times both at the
+ * reference model's 652,824 parameters (docs/benchmarks.md). The update for step t = iteration + 1 is
  * <pre>m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  Δ = α·√(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)</pre>
  */
 public final class LeanAdam implements IUpdater {

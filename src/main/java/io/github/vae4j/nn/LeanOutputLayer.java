@@ -11,7 +11,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 
 import java.util.Collection;
-import java.util.Map;
 
 /**
  * An output layer with DL4J's OutputLayer parameters ("W", "b") and any {@link ILossFunction}, implemented for
@@ -34,14 +33,8 @@ public class LeanOutputLayer extends BaseOutputLayer {
             Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("LeanOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        LeanOutputLayerImpl ret = new LeanOutputLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new LeanOutputLayerImpl(conf, networkDataType), conf, initializer(), trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

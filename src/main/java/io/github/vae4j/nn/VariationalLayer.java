@@ -13,7 +13,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collection;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -63,14 +62,8 @@ public class VariationalLayer extends FeedForwardLayer {
             Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
         LayerValidation.assertNInNOutSet("VariationalLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        VariationalLayerImpl ret = new VariationalLayerImpl(conf, networkDataType);
-        ret.setListeners(trainingListeners);
-        ret.setIndex(layerIndex);
-        ret.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        ret.setParamTable(paramTable);
-        ret.setConf(conf);
-        return ret;
+        return LayerWiring.wire(new VariationalLayerImpl(conf, networkDataType), conf, initializer(), trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

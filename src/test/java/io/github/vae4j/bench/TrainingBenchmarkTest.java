@@ -23,6 +23,8 @@ class TrainingBenchmarkTest {
         assertEquals(6.0 * (784 * 400 + 400 * 40 + 20 * 400 + 400 * 784),
                 TrainingBenchmark.flopPerExample(VaeConfig.defaults()));
         assertEquals(3.9072e6, TrainingBenchmark.flopPerExample(VaeConfig.defaults()), 1e2);
+        assertEquals(io.github.vae4j.model.VaeModel.create(VaeConfig.defaults()).network().numParams(),
+                TrainingBenchmark.parameterCount(VaeConfig.defaults()));
     }
 
     @Test
@@ -46,7 +48,7 @@ class TrainingBenchmarkTest {
                     t.trainer() + ": IS " + t.evaluation().logLikelihood() + " vs ELBO " + -t.evaluation().negativeElbo());
         }
         assertEquals(r.vae4j().medianExamplesPerSecond() / r.builtin().medianExamplesPerSecond(), r.speedup(), 1e-12);
-        // the built-in layer's view used by evaluation matches its own score at init scale: finite, positive
+        // the evaluation of the built-in layer (through its LatentVariableModel view) produced a number
         assertTrue(Double.isFinite(r.builtin().evaluation().negativeElbo()));
     }
 

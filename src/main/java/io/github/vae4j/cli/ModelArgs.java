@@ -1,0 +1,34 @@
+package io.github.vae4j.cli;
+
+import io.github.vae4j.data.DataSets;
+import io.github.vae4j.data.DataSplit;
+import io.github.vae4j.model.VaeModel;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** The {@code --model} flag of the commands that apply a saved model, and loading it (optionally with data). */
+final class ModelArgs {
+
+    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A vae4j model file.")
+    Path model;
+
+    VaeModel load() throws IOException {
+        return VaeModel.load(model);
+    }
+
+    /** The model and a data set read with the model's seed, checked to have the model's input size. */
+    Loaded loadWithData(DataArgs data) throws IOException {
+        VaeModel m = load();
+        DataSplit split = DataSets.load(data.data, data.options(m.config().seed()));
+        if (split.dimensions() != m.config().inputSize()) {
+            throw new IllegalArgumentException("model " + model + " expects " + m.config().inputSize()
+                    + " inputs but data set " + split.id() + " has " + split.dimensions() + " dimensions");
+        }
+        return new Loaded(m, split);
+    }
+
+    record Loaded(VaeModel model, DataSplit split) {
+    }
+}
