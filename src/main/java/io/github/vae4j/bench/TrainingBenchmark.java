@@ -9,6 +9,7 @@ import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.VaeModel;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -112,6 +113,8 @@ public final class TrainingBenchmark {
             second.epoch(epoch);
         }
         long trainPeak = ProcessMemory.peakRssBytes();
+        a.batches.shutdown();
+        b.batches.shutdown();
         TrainerReport ra = a.report(vae4j, data, settings, config);
         TrainerReport rb = b.report(builtin, data, settings, config);
         return new DataReport(data.id(), data.trainX().size(0), data.testX().size(0), ra, rb,
@@ -129,7 +132,8 @@ public final class TrainingBenchmark {
     /** One side of the comparison: its own batch iterator over the same seeded order, its own timings. */
     private static final class Trainer {
         private final String name;
-        private final ShuffledBatchIterator batches;
+        /** The seeded batches, drawn on a background thread as in {@code VaeTrainer}. */
+        private final AsyncDataSetIterator batches;
         private final Consumer<DataSet> step;
         private final java.util.function.DoubleSupplier score;
         private final double[] seconds;
@@ -140,7 +144,8 @@ public final class TrainingBenchmark {
         Trainer(String name, DataSplit data, VaeConfig config, Settings settings, Consumer<DataSet> step,
                 java.util.function.DoubleSupplier score) {
             this.name = name;
-            this.batches = new ShuffledBatchIterator(data.trainX(), config.batchSize(), config.seed(), settings.maxBatches());
+            this.batches = new AsyncDataSetIterator(new ShuffledBatchIterator(data.trainX(), config.batchSize(),
+                    config.seed(), settings.maxBatches()), 2, false);
             this.step = step;
             this.score = score;
             this.seconds = new double[settings.epochs()];

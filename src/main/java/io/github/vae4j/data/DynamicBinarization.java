@@ -22,7 +22,9 @@ public class DynamicBinarization implements DataSetPreProcessor {
     @Override
     public void preProcess(DataSet ds) {
         INDArray x = ds.getFeatures();
-        INDArray u = Nd4j.rand(x.dataType(), x.shape());
+        // uniform draws from this preprocessor's own generator (never the thread's default one, so results do not
+        // depend on which thread serves the batch), in x's memory order so the comparison runs on matching layouts
+        INDArray u = Nd4j.createUninitialized(x.dataType(), x.shape(), x.ordering());
         Nd4j.rand(u, rng);
         INDArray b = u.lt(x).castTo(x.dataType());
         ds.setFeatures(b);

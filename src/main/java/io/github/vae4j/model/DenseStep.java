@@ -1,5 +1,6 @@
 package io.github.vae4j.model;
 
+import io.github.vae4j.nn.Affine;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -23,8 +24,7 @@ public record DenseStep(INDArray weights, INDArray bias, IActivation activation)
 
     /** Writes in·W + b into {@code out} ([rows, nOut]) and returns it; the activation is not applied. */
     public INDArray preOutput(INDArray in, INDArray out) {
-        org.nd4j.linalg.factory.Nd4j.gemm(in, weights, out, false, false, 1.0, 0.0);
-        return out.addiRowVector(bias);
+        return Affine.forward(in, weights, bias, out);
     }
 
     /** Writes activation(in·W + b) into {@code out} and returns it. */

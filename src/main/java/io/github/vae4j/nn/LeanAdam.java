@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * Adam (Kingma &amp; Ba 2015) as a DL4J updater, with the same math, defaults and state layout as DL4J's
- * {@code Adam}, applied as one fused pass over the gradient and state buffers, split over two threads
+ * {@code Adam}, applied as one fused, SIMD-compiled pass over the gradient and state buffers
  * ({@link LeanAdamUpdater}), instead of ND4J's {@code adam_updater} op. {@code vae4j bench} times both at the
  * reference model's 652,824 parameters (docs/benchmarks.md). The update for step t = iteration + 1 is
  * <pre>m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  Δ = α·√(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)</pre>

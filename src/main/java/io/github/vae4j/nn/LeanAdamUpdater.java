@@ -17,9 +17,6 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
     public static final String M_STATE = "M";
     public static final String V_STATE = "V";
 
-    /** Parameter count from which the step is split over two threads. */
-    private static final int PARALLEL_THRESHOLD = 1 << 16;
-
     private final LeanAdam config;
     private INDArray m;
     private INDArray v;
@@ -96,42 +93,46 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
         int mo = (int) m.offset();
         int vo = (int) v.offset();
         float eps = (float) config.epsilon();
-        java.util.function.IntBinaryOperator part = switch (g.dataType()) {
-            case FLOAT -> (from, to) -> {
-                stepFloat(gb.asNioFloat(), go + from, mb.asNioFloat(), mo + from, vb.asNioFloat(), vo + from,
-                        to - from, (float) b1, (float) b2, (float) alpha, eps);
-                return 0;
-            };
-            case DOUBLE -> (from, to) -> {
-                stepDouble(gb.asNioDouble(), go + from, mb.asNioDouble(), mo + from, vb.asNioDouble(), vo + from,
-                        to - from, b1, b2, alpha, config.epsilon());
-                return 0;
-            };
+        switch (g.dataType()) {
+            case FLOAT -> stepFloat(gb.asNioFloat(), go, mb.asNioFloat(), mo, vb.asNioFloat(), vo, n, (float) b1,
+                    (float) b2, (float) alpha, eps);
+            case DOUBLE -> stepDouble(gb.asNioDouble(), go, mb.asNioDouble(), mo, vb.asNioDouble(), vo, n, b1, b2, alpha,
+                    config.epsilon());
             default -> throw new IllegalArgumentException("LeanAdam supports FLOAT and DOUBLE, got " + g.dataType());
-        };
-        if (n < PARALLEL_THRESHOLD || Runtime.getRuntime().availableProcessors() < 2) {
-            part.applyAsInt(0, n);
-        } else {
-            // two halves: one on a pool thread, one here (the native backend runs single-threaded meanwhile)
-            int mid = n / 2;
-            var other = java.util.concurrent.CompletableFuture.runAsync(() -> part.applyAsInt(mid, n));
-            part.applyAsInt(0, mid);
-            other.join();
         }
     }
 
-    /** One fused pass: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; g ← α_t · m / (√v + ε). */
+    /** Elements per chunk: three chunks of floats fit in L1 with room to spare. */
+    private static final int CHUNK = 2048;
+
+    /**
+     * One fused pass: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; g ← α_t · m / (√v + ε). Chunks are bulk-copied
+     * between the native buffers and Java arrays, where HotSpot compiles the loop to SIMD instructions (a loop over
+     * the buffers themselves runs element by element, about 4x slower).
+     */
     private static void stepFloat(java.nio.FloatBuffer g, int go, java.nio.FloatBuffer m, int mo,
             java.nio.FloatBuffer v, int vo, int n, float b1, float b2, float alpha, float eps) {
         float c1 = 1 - b1;
         float c2 = 1 - b2;
-        for (int i = 0; i < n; i++) {
-            float gi = g.get(go + i);
-            float mi = b1 * m.get(mo + i) + c1 * gi;
-            float vi = b2 * v.get(vo + i) + c2 * gi * gi;
-            m.put(mo + i, mi);
-            v.put(vo + i, vi);
-            g.put(go + i, alpha * mi / ((float) Math.sqrt(vi) + eps));
+        float[] ga = new float[CHUNK];
+        float[] ma = new float[CHUNK];
+        float[] va = new float[CHUNK];
+        for (int s = 0; s < n; s += CHUNK) {
+            int len = Math.min(CHUNK, n - s);
+            g.get(go + s, ga, 0, len);
+            m.get(mo + s, ma, 0, len);
+            v.get(vo + s, va, 0, len);
+            for (int i = 0; i < len; i++) {
+                float gi = ga[i];
+                float mi = b1 * ma[i] + c1 * gi;
+                float vi = b2 * va[i] + c2 * gi * gi;
+                ma[i] = mi;
+                va[i] = vi;
+                ga[i] = alpha * mi / ((float) Math.sqrt(vi) + eps);
+            }
+            g.put(go + s, ga, 0, len);
+            m.put(mo + s, ma, 0, len);
+            v.put(vo + s, va, 0, len);
         }
     }
 
@@ -139,13 +140,25 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
             java.nio.DoubleBuffer v, int vo, int n, double b1, double b2, double alpha, double eps) {
         double c1 = 1 - b1;
         double c2 = 1 - b2;
-        for (int i = 0; i < n; i++) {
-            double gi = g.get(go + i);
-            double mi = b1 * m.get(mo + i) + c1 * gi;
-            double vi = b2 * v.get(vo + i) + c2 * gi * gi;
-            m.put(mo + i, mi);
-            v.put(vo + i, vi);
-            g.put(go + i, alpha * mi / (Math.sqrt(vi) + eps));
+        double[] ga = new double[CHUNK];
+        double[] ma = new double[CHUNK];
+        double[] va = new double[CHUNK];
+        for (int s = 0; s < n; s += CHUNK) {
+            int len = Math.min(CHUNK, n - s);
+            g.get(go + s, ga, 0, len);
+            m.get(mo + s, ma, 0, len);
+            v.get(vo + s, va, 0, len);
+            for (int i = 0; i < len; i++) {
+                double gi = ga[i];
+                double mi = b1 * ma[i] + c1 * gi;
+                double vi = b2 * va[i] + c2 * gi * gi;
+                ma[i] = mi;
+                va[i] = vi;
+                ga[i] = alpha * mi / (Math.sqrt(vi) + eps);
+            }
+            g.put(go + s, ga, 0, len);
+            m.put(mo + s, ma, 0, len);
+            v.put(vo + s, va, 0, len);
         }
     }
 }

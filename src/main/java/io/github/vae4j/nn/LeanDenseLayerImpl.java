@@ -11,14 +11,13 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 
 /**
  * Runtime implementation of {@link LeanDenseLayer}. The training forward pass keeps the pre-activation in the INPUT
  * workspace (alive until the end of the iteration's backward pass), backprop writes the weight and bias gradients
- * straight into the gradient views and the input gradient with one GEMM. Gradients are sums over the minibatch
+ * straight into the gradient views and the input gradient with one GEMM ({@link Affine}). Gradients are sums over the minibatch
  * (DL4J's convention; the updater divides).
  */
 public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
@@ -37,8 +36,7 @@ public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
         INDArray in = checkedInput();
         long[] shape = {in.size(0), layerConf().getNOut()};
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape, 'f');
-        Nd4j.gemm(in, weights(), out, false, false, 1.0, 0.0);
-        out.addiRowVector(getParam(DefaultParamInitializer.BIAS_KEY));
+        Affine.forward(in, weights(), getParam(DefaultParamInitializer.BIAS_KEY), out);
         if (training) {
             preOutput = workspaceMgr.dup(ArrayType.INPUT, out, 'f');
         } else {
@@ -59,14 +57,13 @@ public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
         INDArray in = input.castTo(dataType);
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
         INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
-        Nd4j.gemm(in, delta, weightGrad, true, false, 1.0, 0.0);
-        delta.sum(biasGrad, 0);
+        Affine.parameterGradients(in, delta, weightGrad, biasGrad);
 
         INDArray epsilonNext = null;
         if (layerConf().isInputGradient()) {
             epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                     new long[] {in.size(0), layerConf().getNIn()}, 'f');
-            Nd4j.gemm(delta, weights(), epsilonNext, false, true, 1.0, 0.0);
+            Affine.inputGradient(delta, weights(), epsilonNext);
             epsilonNext = backpropDropOutIfPresent(epsilonNext);
         }
 

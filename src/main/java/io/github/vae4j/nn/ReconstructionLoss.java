@@ -75,7 +75,7 @@ public abstract class ReconstructionLoss implements ILossFunction {
                 computeGradient(labels, preOutput, activationFn, mask));
     }
 
-    private void checkShapes(INDArray labels, INDArray preOutput) {
+    void checkShapes(INDArray labels, INDArray preOutput) {
         if (labels.rank() != 2 || preOutput.rank() != 2 || labels.size(0) != preOutput.size(0)
                 || outputSize(labels.size(1)) != preOutput.size(1)) {
             throw new IllegalArgumentException(name() + ": data of shape " + Arrays.toString(labels.shape())

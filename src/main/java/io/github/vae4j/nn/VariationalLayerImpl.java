@@ -19,19 +19,22 @@ import java.util.Arrays;
 /**
  * Runtime implementation of {@link VariationalLayer}; see there for the math.
  *
- * <p>Forward pass: one GEMM h·[W_μ | W_σ] + [b_μ | b_σ] gives both heads. The pre-activations and the noise ε are
- * kept in the INPUT workspace (alive from forward to backward within one iteration) so backprop reuses the same ε.
- * The β·KL term is remembered from the latest forward pass and reported through
- * {@link #calcRegularizationScore(boolean)}, the hook DL4J uses to add layer terms to the network score.
+ * <p>Forward pass: one GEMM h·[W_μ | W_σ] + [b_μ | b_σ] gives both heads ({@link Affine}); ε comes from ND4J's
+ * seeded generator. Everything element-wise (the soft clamp of log σ², z = μ + σ ⊙ ε, the KL and, in backprop, the
+ * gradients of both heads) is one pass over the [minibatch, latent] values in Java ({@link LatentKernel}): at VAE
+ * sizes (128 × 20) ND4J's per-op overhead, about 75 ops per step, cost more than the arithmetic. The pass keeps μ,
+ * σ², σ ⊙ ε and the clamp's derivative for backprop.
  *
- * <p>Gradients follow DL4J's convention: summed over the minibatch (the updater divides by its size).
+ * <p>The β·KL term is remembered from the latest forward pass and reported through
+ * {@link #calcRegularizationScore(boolean)}, the hook DL4J uses to add layer terms to the network score.
+ * Gradients follow DL4J's convention: summed over the minibatch (the updater divides by its size).
  */
 public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
 
-    /** [μ | raw log σ²] from the latest forward pass, shape [minibatch, 2·nOut]. */
-    private INDArray preHeads;
-    /** ε of the latest training forward pass, or null when the output was μ. */
-    private INDArray epsilon;
+    /** Element-wise state of the latest forward pass, or null before the first one. */
+    private LatentKernel kernel;
+    /** Whether {@link #kernel} holds a forward pass that backprop may use. */
+    private boolean forwardDone;
     /** β · mean KL of the latest forward pass. */
     private double klScore;
     private boolean sampleInInference;
@@ -52,67 +55,49 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
         assertInputSet(false);
         applyDropOutIfNecessary(training, workspaceMgr);
         INDArray h = validatedInput();
-        long mb = h.size(0);
-        long n = layerConf().getNOut();
+        int mb = Math.toIntExact(h.size(0));
+        int n = Math.toIntExact(layerConf().getNOut());
 
-        preHeads = workspaceMgr.createUninitialized(ArrayType.INPUT, dataType, new long[] {mb, 2 * n}, 'f');
-        Nd4j.gemm(h, fusedWeights(), preHeads, false, false, 1.0, 0.0);
-        preHeads.addiRowVector(VariationalParamInitializer.fusedBias(layerConf(), paramsFlattened));
-
-        INDArray mu = mu(preHeads);
-        INDArray logVar = logVar(preHeads);
-        klScore = layerConf().getBeta() * VaeMath.klDivergencePerExample(mu, logVar).sumNumber().doubleValue()
-                / miniBatchDivisor(mb);
-
-        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {mb, n}, 'f');
+        INDArray heads = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[] {mb, 2 * n}, 'f');
+        Affine.forward(h, fusedWeights(), fusedBias(), heads);
+        INDArray eps = null;
         if (training || sampleInInference) {
-            epsilon = workspaceMgr.createUninitialized(ArrayType.INPUT, dataType, new long[] {mb, n}, 'f');
-            Nd4j.randn(epsilon);
-            z.assign(reparameterize(mu, logVar, epsilon));
-        } else {
-            epsilon = null;
-            z.assign(mu);
+            eps = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[] {mb, n}, 'f');
+            Nd4j.randn(eps);
         }
+        if (kernel == null || kernel.rows() != mb || kernel.latent() != n) {
+            kernel = new LatentKernel(mb, n);
+        }
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {mb, n}, 'f');
+        double kl = kernel.forward(heads, eps, z, layerConf().getLogVarMin(), layerConf().getLogVarMax());
+        forwardDone = true;
+        klScore = layerConf().getBeta() * kl / miniBatchDivisor(mb);
         return z;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilonZ, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        if (preHeads == null) {
+        if (!forwardDone) {
             throw new IllegalStateException("VariationalLayer backprop called before a forward pass " + layerId());
         }
-        double beta = layerConf().getBeta();
         long n = layerConf().getNOut();
-        long mb = preHeads.size(0);
-        INDArray mu = mu(preHeads);
-        INDArray rawLogVar = preHeads.get(NDArrayIndex.all(), NDArrayIndex.interval(n, 2 * n));
-        INDArray logVar = logVar(preHeads);
-
-        INDArray dHeads = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {mb, 2 * n}, 'f');
-        INDArray dMu = dHeads.get(NDArrayIndex.all(), NDArrayIndex.interval(0, n));
-        INDArray dRawLogVar = dHeads.get(NDArrayIndex.all(), NDArrayIndex.interval(n, 2 * n));
-
-        // d(β·KL)/dμ = β·μ ; d(β·KL)/dlogσ² = β·½(σ² − 1)
-        dMu.assign(mu.mul(beta).addi(epsilonZ));
-        INDArray dLogVar = Transforms.exp(logVar, true).subi(1.0).muli(0.5 * beta);
-        if (epsilon != null) {
-            // z = μ + exp(½ log σ²) ⊙ ε  ⇒  dz/dlogσ² = ½ σ ⊙ ε
-            INDArray sigma = Transforms.exp(logVar.mul(0.5), false);
-            dLogVar.addi(epsilonZ.mul(epsilon).muli(sigma).muli(0.5));
+        long mb = kernel.rows();
+        INDArray dz = epsilonZ.castTo(dataType);
+        if (dz.ordering() != 'f' || dz.elementWiseStride() != 1) {
+            dz = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, dz, 'f');
         }
-        dRawLogVar.assign(dLogVar.muli(VaeMath.softClampDerivative(rawLogVar, layerConf().getLogVarMin(),
-                layerConf().getLogVarMax())));
+        INDArray dHeads = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {mb, 2 * n}, 'f');
+        kernel.backward(dz, layerConf().getBeta(), dHeads);
 
         INDArray h = input.castTo(dataType);
-        INDArray weightGrad = VariationalParamInitializer.fusedWeights(layerConf(), gradientsFlattened);
-        Nd4j.gemm(h, dHeads, weightGrad, true, false, 1.0, 0.0);
-        INDArray biasGrad = VariationalParamInitializer.fusedBias(layerConf(), gradientsFlattened);
-        dHeads.sum(biasGrad, 0);
+        Affine.parameterGradients(h, dHeads,
+                VariationalParamInitializer.fusedWeights(layerConf(), gradientsFlattened),
+                VariationalParamInitializer.fusedBias(layerConf(), gradientsFlattened));
 
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[] {mb, layerConf().getNIn()}, 'f');
-        Nd4j.gemm(dHeads, fusedWeights(), epsilonNext, false, true, 1.0, 0.0);
+        Affine.inputGradient(dHeads, fusedWeights(), epsilonNext);
         epsilonNext = backpropDropOutIfPresent(epsilonNext);
 
         Gradient gradient = new DefaultGradient(gradientsFlattened);
@@ -139,8 +124,8 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
         INDArray in = h.castTo(dataType);
         checkShape(in);
         try (var ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            INDArray heads = in.mmul(fusedWeights()).addiRowVector(
-                    VariationalParamInitializer.fusedBias(layerConf(), paramsFlattened));
+            INDArray heads = Nd4j.createUninitialized(dataType, new long[] {in.size(0), 2 * layerConf().getNOut()}, 'f');
+            Affine.forward(in, fusedWeights(), fusedBias(), heads);
             return new Pair<>(mu(heads).dup(), logVar(heads));
         }
     }
@@ -158,12 +143,16 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
     @Override
     public void clear() {
         super.clear();
-        preHeads = null;
-        epsilon = null;
+        forwardDone = false;
     }
 
     private INDArray fusedWeights() {
         return VariationalParamInitializer.fusedWeights(layerConf(), paramsFlattened);
+    }
+
+    /** [b_μ | b_σ], a view of the parameters. */
+    private INDArray fusedBias() {
+        return VariationalParamInitializer.fusedBias(layerConf(), paramsFlattened);
     }
 
     private INDArray mu(INDArray heads) {

@@ -4,6 +4,8 @@ import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.data.DynamicBinarization;
 import io.github.vae4j.data.ShuffledBatchIterator;
+import org.nd4j.linalg.dataset.AsyncDataSetIterator;
+import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import io.github.vae4j.model.Elbo;
 import io.github.vae4j.model.VaeModel;
 import me.tongfei.progressbar.ProgressBar;
@@ -98,22 +100,28 @@ public final class VaeTrainer {
         log.info("training {} on {} ({} train / {} test examples, {} batches per epoch) into {}", describe(config),
                 data.id(), data.trainX().size(0), data.testX().size(0), batches.batchesPerEpoch(), options.outputDir());
 
-        for (int epoch = 0; epoch < config.epochs(); epoch++) {
-            double beta = config.betaAtEpoch(epoch);
-            model.setKlWeight(beta);
-            if (epoch > 0) {
-                batches.reset();
+        // the next batches are drawn on a background thread while the current one trains
+        AsyncDataSetIterator prefetched = new AsyncDataSetIterator(batches, 2, false);
+        try {
+            for (int epoch = 0; epoch < config.epochs(); epoch++) {
+                double beta = config.betaAtEpoch(epoch);
+                model.setKlWeight(beta);
+                if (epoch > 0) {
+                    prefetched.reset();
+                }
+                double[] fit = fitEpoch(model.network(), prefetched, batches.batchesPerEpoch(), epoch, modelPath);
+                Elbo test = evaluate(model, data.testX(), config.seed() + 1000L * (epoch + 1));
+                EpochMetrics m = new EpochMetrics(epoch + 1, fit[0], test.meanNegativeElbo(), test.meanReconstruction(),
+                        test.meanKl(), beta, fit[1] / fit[2], fit[2], (System.nanoTime() - start) / 1e9);
+                history.add(m);
+                model.setMetadata(model.metadata().withMetrics(metrics(m)));
+                model.save(modelPath);
+                for (EpochListener l : listeners) {
+                    l.onEpochEnd(model, m);
+                }
             }
-            double[] fit = fitEpoch(model.network(), batches, epoch, modelPath);
-            Elbo test = evaluate(model, data.testX(), config.seed() + 1000L * (epoch + 1));
-            EpochMetrics m = new EpochMetrics(epoch + 1, fit[0], test.meanNegativeElbo(), test.meanReconstruction(),
-                    test.meanKl(), beta, fit[1] / fit[2], fit[2], (System.nanoTime() - start) / 1e9);
-            history.add(m);
-            model.setMetadata(model.metadata().withMetrics(metrics(m)));
-            model.save(modelPath);
-            for (EpochListener l : listeners) {
-                l.onEpochEnd(model, m);
-            }
+        } finally {
+            prefetched.shutdown();
         }
         for (EpochListener l : listeners) {
             l.onTrainingEnd(model, history);
@@ -122,12 +130,13 @@ public final class VaeTrainer {
     }
 
     /** Returns {mean score, examples, seconds} of one pass over the batches. */
-    private double[] fitEpoch(ComputationGraph graph, ShuffledBatchIterator batches, int epoch, Path modelPath) {
+    private double[] fitEpoch(ComputationGraph graph, DataSetIterator batches, int batchesPerEpoch, int epoch,
+            Path modelPath) {
         double scoreSum = 0;
         long examples = 0;
         int n = 0;
         long t0 = System.nanoTime();
-        try (ProgressBar bar = progressBar(epoch, batches.batchesPerEpoch())) {
+        try (ProgressBar bar = progressBar(epoch, batchesPerEpoch)) {
             while (batches.hasNext()) {
                 DataSet ds = batches.next();
                 graph.fit(ds);

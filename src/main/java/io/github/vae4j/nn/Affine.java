@@ -1,0 +1,62 @@
+package io.github.vae4j.nn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The affine map y = x·W + 1·bᵀ of a dense layer and its gradients, each product one BLAS call into a preallocated
+ * array. The bias enters as a rank-1 product with a column of ones (and its gradient as 1ᵀ·δ): at VAE shapes that
+ * costs a fifth of ND4J's row-vector broadcast on an 'f'-order matrix and a third of a column sum
+ * ({@code vae4j bench}'s profile notes in docs/benchmarks.md).
+ */
+public final class Affine {
+
+    /** Detached columns of ones, by data type and length; bounded, as minibatch sizes are few. */
+    private static final Map<Long, INDArray> ONES = new ConcurrentHashMap<>();
+    private static final int MAX_CACHED = 64;
+
+    private Affine() {
+    }
+
+    /** out ← x·W + 1·b and returns out; {@code out} [rows, nOut] with unit element stride, b of length nOut. */
+    public static INDArray forward(INDArray x, INDArray w, INDArray b, INDArray out) {
+        Nd4j.gemm(ones(out.dataType(), x.size(0)), asRow(b), out, false, false, 1.0, 0.0);
+        Nd4j.gemm(x, w, out, false, false, 1.0, 1.0);
+        return out;
+    }
+
+    /** dW ← xᵀ·δ and db ← 1ᵀ·δ, written into the gradient views (db of length nOut). */
+    static void parameterGradients(INDArray x, INDArray delta, INDArray weightGrad, INDArray biasGrad) {
+        Nd4j.gemm(x, delta, weightGrad, true, false, 1.0, 0.0);
+        Nd4j.gemm(ones(delta.dataType(), delta.size(0)), delta, asRow(biasGrad), true, false, 1.0, 0.0);
+    }
+
+    /** dx ← δ·Wᵀ. */
+    static void inputGradient(INDArray delta, INDArray w, INDArray out) {
+        Nd4j.gemm(delta, w, out, false, true, 1.0, 0.0);
+    }
+
+    /** A vector as a [1, n] view (rank-1 parameter views, such as the fused posterior bias, are reshaped). */
+    private static INDArray asRow(INDArray v) {
+        return v.rank() == 2 ? v : v.reshape(1, v.length());
+    }
+
+    /** A [n, 1] column of ones outside every workspace; callers must not write to it. */
+    static INDArray ones(DataType dataType, long n) {
+        long key = ((long) dataType.ordinal() << 40) | n;
+        INDArray cached = ONES.get(key);
+        if (cached != null) {
+            return cached;
+        }
+        if (ONES.size() >= MAX_CACHED) {
+            ONES.clear();
+        }
+        try (var ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            return ONES.computeIfAbsent(key, k -> Nd4j.ones(dataType, n, 1));
+        }
+    }
+}
