@@ -1,5 +1,6 @@
 package io.github.vae4j.model;
 
+import io.github.vae4j.nn.FusedGraphUpdater;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.nn.ReconstructionLoss;
 import io.github.vae4j.nn.VaeMath;
@@ -42,6 +43,7 @@ public final class VaeModel implements LatentVariableModel {
     private ModelMetadata metadata;
 
     private VaeModel(ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer) {
+        FusedGraphUpdater.install(graph);
         this.graph = graph;
         this.config = metadata.config();
         this.metadata = metadata;

@@ -65,6 +65,14 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
 
     @Override
     public void applyUpdater(INDArray gradient, int iteration, int epoch) {
+        applyUpdater(gradient, iteration, epoch, 1.0);
+    }
+
+    /**
+     * The Adam step for the gradient {@code gradientScale · gradient}: {@link FusedGraphUpdater} passes 1/minibatch
+     * here instead of dividing the gradient in a separate pass.
+     */
+    void applyUpdater(INDArray gradient, int iteration, int epoch, double gradientScale) {
         if (m == null || v == null) {
             throw new IllegalStateException("LeanAdam updater has no state view");
         }
@@ -95,9 +103,9 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
         float eps = (float) config.epsilon();
         switch (g.dataType()) {
             case FLOAT -> stepFloat(gb.asNioFloat(), go, mb.asNioFloat(), mo, vb.asNioFloat(), vo, n, (float) b1,
-                    (float) b2, (float) alpha, eps);
+                    (float) b2, (float) alpha, eps, (float) gradientScale);
             case DOUBLE -> stepDouble(gb.asNioDouble(), go, mb.asNioDouble(), mo, vb.asNioDouble(), vo, n, b1, b2, alpha,
-                    config.epsilon());
+                    config.epsilon(), gradientScale);
             default -> throw new IllegalArgumentException("LeanAdam supports FLOAT and DOUBLE, got " + g.dataType());
         }
     }
@@ -106,12 +114,12 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
     private static final int CHUNK = 2048;
 
     /**
-     * One fused pass: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; g ← α_t · m / (√v + ε). Chunks are bulk-copied
+     * One fused pass over g ← scale · g: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; g ← α_t · m / (√v + ε). Chunks are bulk-copied
      * between the native buffers and Java arrays, where HotSpot compiles the loop to SIMD instructions (a loop over
      * the buffers themselves runs element by element, about 4x slower).
      */
     private static void stepFloat(java.nio.FloatBuffer g, int go, java.nio.FloatBuffer m, int mo,
-            java.nio.FloatBuffer v, int vo, int n, float b1, float b2, float alpha, float eps) {
+            java.nio.FloatBuffer v, int vo, int n, float b1, float b2, float alpha, float eps, float scale) {
         float c1 = 1 - b1;
         float c2 = 1 - b2;
         float[] ga = new float[CHUNK];
@@ -123,7 +131,7 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
             m.get(mo + s, ma, 0, len);
             v.get(vo + s, va, 0, len);
             for (int i = 0; i < len; i++) {
-                float gi = ga[i];
+                float gi = scale * ga[i];
                 float mi = b1 * ma[i] + c1 * gi;
                 float vi = b2 * va[i] + c2 * gi * gi;
                 ma[i] = mi;
@@ -137,7 +145,7 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
     }
 
     private static void stepDouble(java.nio.DoubleBuffer g, int go, java.nio.DoubleBuffer m, int mo,
-            java.nio.DoubleBuffer v, int vo, int n, double b1, double b2, double alpha, double eps) {
+            java.nio.DoubleBuffer v, int vo, int n, double b1, double b2, double alpha, double eps, double scale) {
         double c1 = 1 - b1;
         double c2 = 1 - b2;
         double[] ga = new double[CHUNK];
@@ -149,7 +157,7 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
             m.get(mo + s, ma, 0, len);
             v.get(vo + s, va, 0, len);
             for (int i = 0; i < len; i++) {
-                double gi = ga[i];
+                double gi = scale * ga[i];
                 double mi = b1 * ma[i] + c1 * gi;
                 double vi = b2 * va[i] + c2 * gi * gi;
                 ma[i] = mi;

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.params.DefaultParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -52,7 +53,7 @@ public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
             throw new IllegalStateException("LeanDenseLayer backprop called without a training forward pass " + layerId());
         }
         // dL/d(pre-activation); the activation's backprop overwrites the cached pre-activation, used only here
-        INDArray delta = layerConf().getActivationFn().backprop(preOutput, epsilon).getFirst();
+        INDArray delta = activationBackprop(preOutput, epsilon);
         preOutput = null;
         INDArray in = input.castTo(dataType);
         INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
@@ -71,6 +72,21 @@ public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
         gradient.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
         gradient.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
         return new Pair<>(gradient, epsilonNext);
+    }
+
+    /**
+     * dL/d(pre-activation), written over {@code pre}. Plain ReLU (the default activation) takes a SIMD-compiled Java
+     * pass, δ = ε where pre &gt; 0 else 0, in place (at 128 × 400 about 65 µs against 116 µs for ND4J's relu_bp op
+     * with its output allocation, in a single-process microbenchmark); other activations use their own backprop.
+     */
+    private INDArray activationBackprop(INDArray pre, INDArray epsilon) {
+        var act = layerConf().getActivationFn();
+        if (act instanceof ActivationReLU relu && relu.getMax() == null && relu.getThreshold() == null
+                && relu.getNegativeSlope() == null && ReluKernel.applies(pre, epsilon)) {
+            ReluKernel.backprop(pre, epsilon);
+            return pre;
+        }
+        return act.backprop(pre, epsilon).getFirst();
     }
 
     @Override

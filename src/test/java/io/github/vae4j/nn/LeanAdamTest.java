@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class LeanAdamTest {
 
     /**
-     * The same gradients through DL4J's Adam and LeanAdam give the same updates, step after step, for a small
-     * parameter vector (one thread) and one above the two-thread threshold.
+     * The same gradients through DL4J's Adam and LeanAdam give the same updates, step after step, for a parameter
+     * count that ends in a partial chunk and one spanning many chunks.
      */
     @org.junit.jupiter.params.ParameterizedTest
     @org.junit.jupiter.params.provider.ValueSource(ints = {5003, 70001})
