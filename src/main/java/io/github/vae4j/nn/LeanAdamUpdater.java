@@ -113,6 +113,10 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
     /** Elements per chunk: three chunks of floats fit in L1 with room to spare. */
     private static final int CHUNK = 2048;
 
+    /** Per-thread chunk buffers: the step allocates nothing (garbage here costs GC pauses). */
+    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[3][CHUNK]);
+    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[3][CHUNK]);
+
     /**
      * One fused pass over g ← scale · g: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; g ← α_t · m / (√v + ε). Chunks are bulk-copied
      * between the native buffers and Java arrays, where HotSpot compiles the loop to SIMD instructions (a loop over
@@ -122,9 +126,9 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
             java.nio.FloatBuffer v, int vo, int n, float b1, float b2, float alpha, float eps, float scale) {
         float c1 = 1 - b1;
         float c2 = 1 - b2;
-        float[] ga = new float[CHUNK];
-        float[] ma = new float[CHUNK];
-        float[] va = new float[CHUNK];
+        float[] ga = FLOATS.get()[0];
+        float[] ma = FLOATS.get()[1];
+        float[] va = FLOATS.get()[2];
         for (int s = 0; s < n; s += CHUNK) {
             int len = Math.min(CHUNK, n - s);
             g.get(go + s, ga, 0, len);
@@ -148,9 +152,9 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
             java.nio.DoubleBuffer v, int vo, int n, double b1, double b2, double alpha, double eps, double scale) {
         double c1 = 1 - b1;
         double c2 = 1 - b2;
-        double[] ga = new double[CHUNK];
-        double[] ma = new double[CHUNK];
-        double[] va = new double[CHUNK];
+        double[] ga = DOUBLES.get()[0];
+        double[] ma = DOUBLES.get()[1];
+        double[] va = DOUBLES.get()[2];
         for (int s = 0; s < n; s += CHUNK) {
             int len = Math.min(CHUNK, n - s);
             g.get(go + s, ga, 0, len);

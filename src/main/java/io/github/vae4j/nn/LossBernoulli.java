@@ -5,7 +5,6 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -44,28 +43,22 @@ public class LossBernoulli extends ReconstructionLoss {
     }
 
     /**
-     * Training's hot path (no mask): one sigmoid pass gives the gradient σ(l) − x, and the summed score is built
-     * from it without a second exponential, using softplus(l) = relu(l) − log σ(|l|) and σ(|l|) = ½ + |σ(l) − ½|.
-     * In float the log argument is off by at most one rounding, an absolute error below 1e-7 nats per dimension.
+     * Training's hot path (no mask): one native sigmoid pass, then one Java pass ({@link BernoulliKernel}) that turns
+     * it into the gradient σ(l) − x and sums the score with one logarithm per 64 elements. Masks, and arrays the
+     * kernel does not take (mixed types or memory orders), go through the element-wise definition.
      */
     @Override
     public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
             IActivation activationFn, INDArray mask, boolean average) {
-        if (mask != null) {
-            return super.computeGradientAndScore(labels, preOutput, activationFn, mask, average);
-        }
         checkShapes(labels, preOutput);
         checkActivation(activationFn);
+        if (mask != null || !BernoulliKernel.applies(preOutput, labels)) {
+            return super.computeGradientAndScore(labels, preOutput, activationFn, mask, average);
+        }
         INDArray sigma = Nd4j.createUninitialized(preOutput.dataType(), preOutput.shape(), preOutput.ordering());
         Nd4j.exec(new Sigmoid(preOutput, sigma));
-        INDArray work = Nd4j.createUninitialized(preOutput.dataType(), preOutput.shape(), preOutput.ordering());
-        Transforms.abs(sigma.sub(0.5, work), false).addi(0.5);
-        double logSigmaAbs = Transforms.log(work, false).sumNumber().doubleValue();
-        Nd4j.exec(new RectifiedLinear(preOutput, work));
-        double relu = work.sumNumber().doubleValue();
-        double xl = labels.mul(preOutput, work).sumNumber().doubleValue();
-        double sum = relu - logSigmaAbs - xl;
-        return new Pair<>(average ? sum / labels.size(0) : sum, sigma.subi(labels));
+        double sum = BernoulliKernel.gradientAndScore(preOutput, labels, sigma);
+        return new Pair<>(average ? sum / labels.size(0) : sum, sigma);
     }
 
     private void checkActivation(IActivation activationFn) {

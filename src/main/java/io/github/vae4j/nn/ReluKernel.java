@@ -14,6 +14,10 @@ final class ReluKernel {
 
     private static final int CHUNK = 4096;
 
+    /** Per-thread chunk buffers, so the kernel allocates nothing per call (garbage here costs GC pauses). */
+    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[2][CHUNK]);
+    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[2][CHUNK]);
+
     private ReluKernel() {
     }
 
@@ -34,8 +38,9 @@ final class ReluKernel {
         if (pre.dataType() == DataType.FLOAT) {
             FloatBuffer p = pre.data().asNioFloat();
             FloatBuffer e = epsilon.data().asNioFloat();
-            float[] pa = new float[Math.min(CHUNK, n)];
-            float[] ea = new float[pa.length];
+            float[][] buf = FLOATS.get();
+            float[] pa = buf[0];
+            float[] ea = buf[1];
             for (int s = 0; s < n; s += CHUNK) {
                 int len = Math.min(CHUNK, n - s);
                 p.get(po + s, pa, 0, len);
@@ -48,8 +53,9 @@ final class ReluKernel {
         } else {
             DoubleBuffer p = pre.data().asNioDouble();
             DoubleBuffer e = epsilon.data().asNioDouble();
-            double[] pa = new double[Math.min(CHUNK, n)];
-            double[] ea = new double[pa.length];
+            double[][] buf = DOUBLES.get();
+            double[] pa = buf[0];
+            double[] ea = buf[1];
             for (int s = 0; s < n; s += CHUNK) {
                 int len = Math.min(CHUNK, n - s);
                 p.get(po + s, pa, 0, len);

@@ -31,6 +31,30 @@ class LossFunctionsTest {
         assertArrayEquals(new double[] {-1.0, -0.5, 1.0}, grad.toDoubleVector(), 1e-8);
     }
 
+    /**
+     * Training's path (one sigmoid pass + {@link BernoulliKernel}, a log per 64 elements) gives the same score and
+     * gradient as the element-wise definition, in double and float, for logits from −60 to 60 and data in [0, 1],
+     * over a length that ends in a partial chunk and a partial group.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = org.nd4j.linalg.api.buffer.DataType.class,
+            names = {"DOUBLE", "FLOAT"})
+    void bernoulliTrainingPathMatchesDefinition(org.nd4j.linalg.api.buffer.DataType type) {
+        Nd4j.getRandom().setSeed(3);
+        INDArray l = Nd4j.rand(type, 37, 229).subi(0.5).muli(120).dup('f');
+        INDArray x = Nd4j.rand(type, 37, 229).dup('f');
+        x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 10), org.nd4j.linalg.indexing.NDArrayIndex.all())
+                .assign(Nd4j.rand(type, 10, 229).gt(0.5).castTo(type));
+        LossBernoulli loss = new LossBernoulli();
+        var fast = loss.computeGradientAndScore(x, l, new ActivationSigmoid(), null, false);
+        double definition = loss.computeScore(x, l, new ActivationSigmoid(), null, false);
+        INDArray gradient = loss.computeGradient(x, l, new ActivationSigmoid(), null);
+        double tol = type == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? 1e-9 : 1e-5;
+        assertEquals(definition, fast.getFirst(), tol * Math.abs(definition));
+        assertTrue(definition > 1000, "the test should cover a large score, got " + definition);
+        assertEquals(0.0, fast.getSecond().sub(gradient).amaxNumber().doubleValue(), tol);
+    }
+
     @Test
     void dl4jBinaryXentIsNotExactThere() {
         // Documents why vae4j ships its own loss: DL4J clips probabilities.
