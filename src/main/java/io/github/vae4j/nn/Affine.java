@@ -29,10 +29,20 @@ public final class Affine {
         return out;
     }
 
+    /** out ← x·W, without the bias (for callers that add it in their own pass). */
+    static void product(INDArray x, INDArray w, INDArray out) {
+        Nd4j.gemm(x, w, out, false, false, 1.0, 0.0);
+    }
+
     /** dW ← xᵀ·δ and db ← 1ᵀ·δ, written into the gradient views (db of length nOut). */
     static void parameterGradients(INDArray x, INDArray delta, INDArray weightGrad, INDArray biasGrad) {
-        Nd4j.gemm(x, delta, weightGrad, true, false, 1.0, 0.0);
+        weightGradient(x, delta, weightGrad);
         Nd4j.gemm(ones(delta.dataType(), delta.size(0)), delta, asRow(biasGrad), true, false, 1.0, 0.0);
+    }
+
+    /** dW ← xᵀ·δ, written into the gradient view. */
+    static void weightGradient(INDArray x, INDArray delta, INDArray weightGrad) {
+        Nd4j.gemm(x, delta, weightGrad, true, false, 1.0, 0.0);
     }
 
     /** dx ← δ·Wᵀ. */

@@ -4,7 +4,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The element-wise part of {@link VariationalLayerImpl} for one minibatch shape, computed in double precision over
- * Java arrays. Heads are [rows, 2·latent] in 'f' order: the μ block (rows·latent values) then the raw log σ² block.
+ * Java arrays. Heads are [rows, 2·latent] in 'f' order: the μ block (rows·latent values) then the raw log σ² block;
+ * the kernel adds their bias and sums their gradient into the bias gradient, so the layer needs GEMMs only for the
+ * products.
  *
  * <p>Forward, per element: log σ² = softClamp(raw) = raw + softplus(lo − raw) − softplus(raw − hi) (as
  * {@link VaeMath#softClamp}); σ = exp(½ log σ²); z = μ + σ ⊙ ε (or μ without ε); KL = ½ Σ (μ² + σ² − log σ² − 1).
@@ -25,6 +27,7 @@ final class LatentKernel {
     private final double[] clampSlope;
     private final double[] dz;
     private final double[] grad;
+    private final double[] bias;
 
     LatentKernel(int rows, int latent) {
         this.rows = rows;
@@ -38,6 +41,7 @@ final class LatentKernel {
         clampSlope = new double[m];
         dz = new double[m];
         grad = new double[2 * m];
+        bias = new double[2 * latent];
     }
 
     int rows() {
@@ -49,12 +53,20 @@ final class LatentKernel {
     }
 
     /**
-     * Computes z from the heads (and ε, or null for z = μ) into {@code zOut} and keeps what backprop needs.
+     * Adds the bias [b_μ | b_σ] to the heads' product h·W, computes z (with ε, or z = μ when {@code epsIn} is null)
+     * into {@code zOut} and keeps what backprop needs.
      *
      * @return the KL summed over the minibatch, in nats
      */
-    double forward(INDArray headsIn, INDArray epsIn, INDArray zOut, double lo, double hi) {
-        HostBuffers.read(headsIn, heads);
+    double forward(INDArray product, INDArray biasIn, INDArray epsIn, INDArray zOut, double lo, double hi) {
+        HostBuffers.read(product, heads);
+        HostBuffers.read(biasIn, bias);
+        for (int j = 0; j < 2 * latent; j++) {
+            double b = bias[j];
+            for (int i = j * rows; i < (j + 1) * rows; i++) {
+                heads[i] += b;
+            }
+        }
         boolean sampled = epsIn != null;
         if (sampled) {
             HostBuffers.read(epsIn, eps);
@@ -82,8 +94,11 @@ final class LatentKernel {
         return 0.5 * kl;
     }
 
-    /** Writes ∂L/∂[μ | raw log σ²] into {@code dHeads} from ∂L/∂z, for the loss + β·KL. */
-    void backward(INDArray dzIn, double beta, INDArray dHeads) {
+    /**
+     * Writes ∂L/∂[μ | raw log σ²] into {@code dHeads} from ∂L/∂z, for the loss + β·KL, and its sum over the
+     * minibatch (the bias gradient) into {@code biasGrad}.
+     */
+    void backward(INDArray dzIn, double beta, INDArray dHeads, INDArray biasGrad) {
         HostBuffers.read(dzIn, dz);
         int m = rows * latent;
         for (int i = 0; i < m; i++) {
@@ -93,6 +108,14 @@ final class LatentKernel {
             grad[m + i] = dLogVar * clampSlope[i];
         }
         HostBuffers.write(grad, dHeads);
+        for (int j = 0; j < 2 * latent; j++) {
+            double sum = 0;
+            for (int i = j * rows; i < (j + 1) * rows; i++) {
+                sum += grad[i];
+            }
+            bias[j] = sum;
+        }
+        HostBuffers.write(bias, biasGrad);
     }
 
     /** softplus(x) = max(x, 0) + log(1 + e^{−|x|}), given e = e^{−|x|}. */

@@ -19,9 +19,9 @@ import java.util.Arrays;
 /**
  * Runtime implementation of {@link VariationalLayer}; see there for the math.
  *
- * <p>Forward pass: one GEMM h·[W_μ | W_σ] + [b_μ | b_σ] gives both heads ({@link Affine}); ε comes from ND4J's
- * seeded generator. Everything element-wise (the soft clamp of log σ², z = μ + σ ⊙ ε, the KL and, in backprop, the
- * gradients of both heads) is one pass over the [minibatch, latent] values in Java ({@link LatentKernel}): at VAE
+ * <p>Forward pass: one GEMM h·[W_μ | W_σ] gives both heads ({@link Affine}); ε comes from ND4J's seeded generator.
+ * Everything element-wise (the bias [b_μ | b_σ], the soft clamp of log σ², z = μ + σ ⊙ ε, the KL and, in backprop,
+ * the gradients of both heads and their bias) is one pass over the [minibatch, latent] values in Java ({@link LatentKernel}): at VAE
  * sizes (128 × 20) ND4J's per-op overhead, about 75 ops per step, cost more than the arithmetic. The pass keeps μ,
  * σ², σ ⊙ ε and the clamp's derivative for backprop.
  *
@@ -59,7 +59,7 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
         int n = Math.toIntExact(layerConf().getNOut());
 
         INDArray heads = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[] {mb, 2 * n}, 'f');
-        Affine.forward(h, fusedWeights(), fusedBias(), heads);
+        Affine.product(h, fusedWeights(), heads);
         INDArray eps = null;
         if (training || sampleInInference) {
             eps = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[] {mb, n}, 'f');
@@ -69,7 +69,7 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
             kernel = new LatentKernel(mb, n);
         }
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {mb, n}, 'f');
-        double kl = kernel.forward(heads, eps, z, layerConf().getLogVarMin(), layerConf().getLogVarMax());
+        double kl = kernel.forward(heads, fusedBias(), eps, z, layerConf().getLogVarMin(), layerConf().getLogVarMax());
         forwardDone = true;
         klScore = layerConf().getBeta() * kl / miniBatchDivisor(mb);
         return z;
@@ -88,12 +88,11 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
             dz = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, dz, 'f');
         }
         INDArray dHeads = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {mb, 2 * n}, 'f');
-        kernel.backward(dz, layerConf().getBeta(), dHeads);
+        kernel.backward(dz, layerConf().getBeta(), dHeads,
+                VariationalParamInitializer.fusedBias(layerConf(), gradientsFlattened));
 
         INDArray h = input.castTo(dataType);
-        Affine.parameterGradients(h, dHeads,
-                VariationalParamInitializer.fusedWeights(layerConf(), gradientsFlattened),
-                VariationalParamInitializer.fusedBias(layerConf(), gradientsFlattened));
+        Affine.weightGradient(h, dHeads, VariationalParamInitializer.fusedWeights(layerConf(), gradientsFlattened));
 
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[] {mb, layerConf().getNIn()}, 'f');

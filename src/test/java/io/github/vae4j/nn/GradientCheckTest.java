@@ -105,12 +105,56 @@ class GradientCheckTest {
     }
 
     private static NeuralNetConfiguration.Builder base() {
+        return base(Activation.TANH);
+    }
+
+    private static NeuralNetConfiguration.Builder base(Activation hidden) {
         return new NeuralNetConfiguration.Builder()
                 .seed(42)
                 .dataType(DataType.DOUBLE)
                 .updater(new NoOp())
                 .weightInit(WeightInit.XAVIER)
-                .activation(Activation.TANH);
+                .activation(hidden);
+    }
+
+    /**
+     * Hidden ReLU and identity layers take {@link DenseKernel}'s Java passes for bias, activation and their
+     * gradients (TANH above takes ND4J's ops); both in a MultiLayerNetwork and a ComputationGraph.
+     */
+    @ParameterizedTest(name = "hidden {0}")
+    @org.junit.jupiter.params.provider.EnumSource(value = Activation.class, names = {"RELU", "IDENTITY"})
+    void denseKernelActivations(Activation hidden) {
+        LossBernoulli loss = new LossBernoulli();
+        ComputationGraphConfiguration conf = base(hidden).graphBuilder()
+                .addInputs("x")
+                .setInputTypes(InputType.feedForward(N_IN))
+                .addLayer("enc", new LeanDenseLayer.Builder().nOut(HIDDEN).inputGradient(false).build(), "x")
+                .addLayer("z", new VariationalLayer.Builder().nOut(LATENT).build(), "enc")
+                .addLayer("dec", new LeanDenseLayer.Builder().nOut(HIDDEN).build(), "z")
+                .addLayer("px", new LeanOutputLayer.Builder(loss).nOut(N_IN).activation(Activation.SIGMOID).build(),
+                        "dec")
+                .setOutputs("px")
+                .build();
+        ComputationGraph net = new ComputationGraph(conf);
+        net.init();
+        INDArray x = data(loss);
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                .inputs(new INDArray[] {x}).labels(new INDArray[] {x})
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-10)
+                .callEachIter(n -> Nd4j.getRandom().setSeed(RNG))), "gradient check failed: hidden " + hidden);
+
+        MultiLayerNetwork mln = new MultiLayerNetwork(base(hidden).list()
+                .layer(new LeanDenseLayer.Builder().nIn(N_IN).nOut(HIDDEN).inputGradient(false).build())
+                .layer(new VariationalLayer.Builder().nOut(LATENT).build())
+                .layer(new LeanDenseLayer.Builder().nOut(HIDDEN).build())
+                .layer(new LeanOutputLayer.Builder(loss).nOut(N_IN).activation(Activation.SIGMOID).build())
+                .setInputType(InputType.feedForward(N_IN))
+                .build());
+        mln.init();
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(mln).input(x).labels(x)
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-10)
+                .callEachIter(n -> Nd4j.getRandom().setSeed(RNG))), "gradient check failed: hidden " + hidden
+                + " (MultiLayerNetwork)");
     }
 
     private static INDArray data(ReconstructionLoss loss) {
