@@ -20,8 +20,8 @@ import java.util.Arrays;
  * Runtime implementation of {@link LeanDenseLayer}. The training forward pass keeps the pre-activation in the INPUT
  * workspace (alive until the end of the iteration's backward pass), backprop writes the weight and bias gradients
  * straight into the gradient views and the input gradient with one GEMM ({@link Affine}). With a plain ReLU or
- * identity activation, bias, activation and their backprop run as Java passes ({@link DenseKernel}). Gradients are sums over the minibatch
- * (DL4J's convention; the updater divides).
+ * identity activation, bias, activation and their backprop run as Java passes ({@link DenseKernel}). Gradients are
+ * sums over the minibatch (DL4J's convention; the updater divides).
  */
 public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
 
