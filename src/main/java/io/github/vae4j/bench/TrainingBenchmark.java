@@ -145,7 +145,7 @@ public final class TrainingBenchmark {
                 java.util.function.DoubleSupplier score) {
             this.name = name;
             this.batches = new AsyncDataSetIterator(new ShuffledBatchIterator(data.trainX(), config.batchSize(),
-                    config.seed(), settings.maxBatches()), 2, false);
+                    config.seed(), settings.maxBatches()), 2, true);
             this.step = step;
             this.score = score;
             this.seconds = new double[settings.epochs()];
