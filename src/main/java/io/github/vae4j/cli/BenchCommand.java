@@ -48,6 +48,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--gemm-seconds", defaultValue = "0.5", paramLabel = "S", description = "Seconds per measured SGEMM shape and per updater (default: ${DEFAULT-VALUE}).")
     double gemmSeconds;
 
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of both models, their batches and draws (default: the reference config's, 42); "
+                    + "run several to see the run-to-run spread.")
+    Long seed;
+
     @Option(names = "--out", defaultValue = "bench.json", paramLabel = "FILE", description = "JSON output (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -56,7 +61,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        VaeConfig config = VaeConfig.defaults();
+        VaeConfig config = seed == null ? VaeConfig.defaults()
+                : VaeConfig.defaults().withOverrides(java.util.Map.of("seed", seed));
         TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(epochs, k, elboSamples, maxBatches);
         if (!(gemmSeconds > 0)) {
             throw new IllegalArgumentException("--gemm-seconds must be > 0, got " + gemmSeconds);
