@@ -9,9 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The affine map y = x·W + 1·bᵀ of a dense layer and its gradients, each product one BLAS call into a preallocated
- * array. The bias enters as a rank-1 product with a column of ones (and its gradient as 1ᵀ·δ): at VAE shapes that
- * costs a fifth of ND4J's row-vector broadcast on an 'f'-order matrix and a third of a column sum
- * ({@code vae4j bench}'s profile notes in docs/benchmarks.md).
+ * array. Where BLAS adds the bias, it is a rank-1 product with a column of ones (and its gradient 1ᵀ·δ): ND4J's
+ * row-vector broadcast and column sum on 'f'-order matrices take several times longer at VAE shapes. The layers
+ * with a Java element-wise pass ({@link DenseKernel}, {@link LatentKernel}) add the bias and sum its gradient there
+ * and use only {@link #product} and {@link #weightGradient}.
  */
 public final class Affine {
 
