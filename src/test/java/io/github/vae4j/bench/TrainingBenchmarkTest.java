@@ -74,6 +74,17 @@ class TrainingBenchmarkTest {
         assertEquals(layerScore, viaView, 0.02 * Math.abs(layerScore), "layer " + layerScore + " view " + viaView);
     }
 
+    /** A smoke run of the command with another seed: it completes and the report names that seed. */
+    @Test
+    void benchCommandTakesASeed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path json = dir.resolve("bench.json");
+        assertEquals(0, Vae4jCli.execute("bench", "--datasets", "mnist10k", "--epochs", "1", "--max-batches", "2",
+                "--k", "2", "--elbo-samples", "1", "--gemm-seconds", "0.02", "--seed", "7", "--out", json.toString()));
+        String report = java.nio.file.Files.readString(json);
+        assertTrue(report.contains("seed 7"), report.substring(0, Math.min(400, report.length())));
+        assertEquals(2, Vae4jCli.execute("bench", "--seed", "x"));
+    }
+
     @Test
     void badFlagsAreRejectedWithOneLine() {
         assertEquals(2, Vae4jCli.execute("bench", "--epochs", "x"));
