@@ -40,17 +40,35 @@ final class BernoulliKernel {
      * and sigma = σ(logits) of the same shape, type and order.
      */
     static double gradientAndScore(INDArray logits, INDArray x, INDArray sigma) {
-        int n = Math.toIntExact(logits.length());
-        int lo = Math.toIntExact(logits.offset());
-        int xo = Math.toIntExact(x.offset());
-        int so = Math.toIntExact(sigma.offset());
-        return logits.dataType() == DataType.FLOAT
-                ? floats(logits.data().asNioFloat(), lo, x.data().asNioFloat(), xo, sigma.data().asNioFloat(), so, n)
-                : doubles(logits.data().asNioDouble(), lo, x.data().asNioDouble(), xo, sigma.data().asNioDouble(),
-                        so, n);
+        return span(logits, x, sigma, 0, Math.toIntExact(logits.length()), true);
     }
 
-    private static double floats(FloatBuffer l, int lo, FloatBuffer x, int xo, FloatBuffer s, int so, int n) {
+    /**
+     * Per-row negative log-likelihood Σ_j softplus(l_ij) − x_ij·l_ij into {@code out} (one value per row), for
+     * 'c'-order [rows, d] logits and x ({@link #applies}) and sigma = σ(logits) alike; sigma is left unchanged.
+     */
+    static void rowScores(INDArray logits, INDArray x, INDArray sigma, double[] out) {
+        int rows = Math.toIntExact(logits.size(0));
+        int d = Math.toIntExact(logits.size(1));
+        for (int r = 0; r < rows; r++) {
+            out[r] = span(logits, x, sigma, r * d, d, false);
+        }
+    }
+
+    /** Σ softplus(l) − x·l over elements [from, from + n) in buffer order, optionally writing σ − x over sigma. */
+    private static double span(INDArray logits, INDArray x, INDArray sigma, int from, int n, boolean gradient) {
+        int lo = Math.toIntExact(logits.offset()) + from;
+        int xo = Math.toIntExact(x.offset()) + from;
+        int so = Math.toIntExact(sigma.offset()) + from;
+        return logits.dataType() == DataType.FLOAT
+                ? floats(logits.data().asNioFloat(), lo, x.data().asNioFloat(), xo, sigma.data().asNioFloat(), so, n,
+                        gradient)
+                : doubles(logits.data().asNioDouble(), lo, x.data().asNioDouble(), xo, sigma.data().asNioDouble(),
+                        so, n, gradient);
+    }
+
+    private static double floats(FloatBuffer l, int lo, FloatBuffer x, int xo, FloatBuffer s, int so, int n,
+            boolean gradient) {
         float[][] buf = FLOATS.get();
         float[] la = buf[0];
         float[] xa = buf[1];
@@ -77,12 +95,15 @@ final class BernoulliKernel {
                 logSigmaAbs += Math.log(prod);
             }
             linear += lin;
-            s.put(so + c, sa, 0, len);
+            if (gradient) {
+                s.put(so + c, sa, 0, len);
+            }
         }
         return linear - logSigmaAbs;
     }
 
-    private static double doubles(DoubleBuffer l, int lo, DoubleBuffer x, int xo, DoubleBuffer s, int so, int n) {
+    private static double doubles(DoubleBuffer l, int lo, DoubleBuffer x, int xo, DoubleBuffer s, int so, int n,
+            boolean gradient) {
         double[][] buf = DOUBLES.get();
         double[] la = buf[0];
         double[] xa = buf[1];
@@ -107,7 +128,9 @@ final class BernoulliKernel {
                 }
                 logSigmaAbs += Math.log(prod);
             }
-            s.put(so + c, sa, 0, len);
+            if (gradient) {
+                s.put(so + c, sa, 0, len);
+            }
         }
         return linear - logSigmaAbs;
     }

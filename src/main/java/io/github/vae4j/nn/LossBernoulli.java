@@ -61,6 +61,29 @@ public class LossBernoulli extends ReconstructionLoss {
         return new Pair<>(average ? sum / labels.size(0) : sum, sigma);
     }
 
+    /**
+     * Evaluation's hot path (importance sampling decodes k·n rows): for 'c'-order rows, one native sigmoid pass and a
+     * per-row Java pass ({@link BernoulliKernel#rowScores}); otherwise the element-wise definition.
+     */
+    @Override
+    public INDArray logLikelihood(INDArray x, INDArray preOutput, IActivation activationFn) {
+        checkShapes(x, preOutput);
+        checkActivation(activationFn);
+        if (preOutput.ordering() != 'c' || !BernoulliKernel.applies(preOutput, x)) {
+            return super.logLikelihood(x, preOutput, activationFn);
+        }
+        INDArray sigma = Nd4j.createUninitialized(preOutput.dataType(), preOutput.shape(), 'c');
+        Nd4j.exec(new Sigmoid(preOutput, sigma));
+        double[] nll = new double[Math.toIntExact(x.size(0))];
+        BernoulliKernel.rowScores(preOutput, x, sigma, nll);
+        INDArray out = Nd4j.createUninitialized(preOutput.dataType(), new long[] {nll.length, 1}, 'c');
+        for (int i = 0; i < nll.length; i++) {
+            nll[i] = -nll[i];
+        }
+        HostBuffers.write(nll, out);
+        return out;
+    }
+
     private void checkActivation(IActivation activationFn) {
         if (!(activationFn instanceof ActivationSigmoid) && !(activationFn instanceof ActivationIdentity)) {
             throw new IllegalArgumentException(

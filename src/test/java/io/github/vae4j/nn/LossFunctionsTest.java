@@ -55,6 +55,29 @@ class LossFunctionsTest {
         assertEquals(0.0, fast.getSecond().sub(gradient).amaxNumber().doubleValue(), tol);
     }
 
+    /** Evaluation's per-row path for 'c'-order rows equals the element-wise definition, row by row. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = org.nd4j.linalg.api.buffer.DataType.class,
+            names = {"DOUBLE", "FLOAT"})
+    void bernoulliRowLogLikelihoodMatchesDefinition(org.nd4j.linalg.api.buffer.DataType type) {
+        Nd4j.getRandom().setSeed(4);
+        INDArray l = Nd4j.rand(type, 23, 4200).subi(0.5).muli(80);
+        INDArray x = Nd4j.rand(type, 23, 4200);
+        LossBernoulli loss = new LossBernoulli();
+        INDArray fast = loss.logLikelihood(x, l, new ActivationSigmoid());
+        // the reference: the element-wise definition on the same values in double precision
+        org.nd4j.linalg.api.buffer.DataType d = org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+        double[] definition = loss.computeScoreArray(x.castTo(d), l.castTo(d), new ActivationSigmoid(), null).neg()
+                .toDoubleVector();
+        assertArrayEquals(new long[] {23, 1}, fast.shape());
+        double relTol = type == d ? 1e-12 : 1e-5;
+        double[] got = fast.toDoubleVector();
+        for (int i = 0; i < got.length; i++) {
+            assertEquals(definition[i], got[i], relTol * Math.abs(definition[i]), "row " + i);
+        }
+        assertTrue(definition[0] < -1000, "rows should carry large log-likelihoods");
+    }
+
     @Test
     void dl4jBinaryXentIsNotExactThere() {
         // Documents why vae4j ships its own loss: DL4J clips probabilities.
