@@ -20,6 +20,12 @@ public final class ProcessMemory {
         return field("VmHWM:");
     }
 
+    /** The peak resident set size as text for a command's summary: "1.31 GiB", or "n/a" without /proc. */
+    public static String describePeak() {
+        long b = peakRssBytes();
+        return b < 0 ? "n/a" : String.format(java.util.Locale.ROOT, "%.2f GiB", b / (double) (1L << 30));
+    }
+
     /** Current resident set size in bytes, or -1. */
     public static long rssBytes() {
         return field("VmRSS:");

@@ -144,8 +144,8 @@ public final class TrainingBenchmark {
         Trainer(String name, DataSplit data, VaeConfig config, Settings settings, Consumer<DataSet> step,
                 java.util.function.DoubleSupplier score) {
             this.name = name;
-            this.batches = new AsyncDataSetIterator(new ShuffledBatchIterator(data.trainX(), config.batchSize(),
-                    config.seed(), settings.maxBatches()), 2, true);
+            this.batches = new ShuffledBatchIterator(data.trainX(), config.batchSize(), config.seed(),
+                    settings.maxBatches()).prefetched();
             this.step = step;
             this.score = score;
             this.seconds = new double[settings.epochs()];

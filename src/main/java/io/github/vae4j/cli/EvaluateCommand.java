@@ -1,5 +1,6 @@
 package io.github.vae4j.cli;
 
+import io.github.vae4j.bench.ProcessMemory;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.eval.Evaluation;
 import io.github.vae4j.eval.Evaluator;
@@ -62,6 +63,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         System.out.printf(Locale.ROOT, "%-34s %12.3f%n", "log p(x), IS k=" + e.importanceSamples(), e.logLikelihood());
         System.out.printf(Locale.ROOT, "%-34s %9d/%d%n", "active units (Cov > 0.01)", e.activeUnits(), e.latentVariance().length);
         System.out.printf(Locale.ROOT, "%-34s %12.1f%n", "seconds", e.seconds());
+        System.out.printf(Locale.ROOT, "%-34s %12s%n", "peak RSS of the process", ProcessMemory.describePeak());
         Json.write(out, e);
         System.out.println("wrote " + out);
         return 0;

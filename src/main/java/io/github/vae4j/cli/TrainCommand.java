@@ -1,5 +1,6 @@
 package io.github.vae4j.cli;
 
+import io.github.vae4j.bench.ProcessMemory;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.data.DataSets;
 import io.github.vae4j.data.DataSplit;
@@ -79,9 +80,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         TrainingResult r = run();
-        System.out.printf(Locale.ROOT, "trained %d epochs: test loss %.3f nats (recon %.3f, kl %.3f), %.0f ex/s%nmodel: %s%n",
-                r.last().epoch(), r.last().testLoss(), r.last().testRecon(), r.last().testKl(),
-                r.last().examplesPerSecond(), r.modelPath());
+        System.out.printf(Locale.ROOT, "trained %d epochs: test loss %.3f nats (recon %.3f, kl %.3f), %.0f ex/s, "
+                        + "peak RSS %s%nmodel: %s%n", r.last().epoch(), r.last().testLoss(), r.last().testRecon(),
+                r.last().testKl(), r.last().examplesPerSecond(), ProcessMemory.describePeak(), r.modelPath());
         return 0;
     }
 

@@ -9,8 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The affine map y = x·W + 1·bᵀ of a dense layer and its gradients, each product one BLAS call into a preallocated
- * array. Where BLAS adds the bias, it is a rank-1 product with a column of ones (and its gradient 1ᵀ·δ): ND4J's
- * row-vector broadcast and column sum on 'f'-order matrices take several times longer at VAE shapes. The layers
+ * array. Where BLAS adds the bias, it is a rank-1 product with a column of ones (and its gradient 1ᵀ·δ) instead of
+ * ND4J's row-vector broadcast and column sum (the first row of the change log in docs/benchmarks.md). The layers
  * with a Java element-wise pass ({@link DenseKernel}, {@link LatentKernel}) add the bias and sum its gradient there
  * and use only {@link #product} and {@link #weightGradient}.
  */

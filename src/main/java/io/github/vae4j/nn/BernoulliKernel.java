@@ -13,8 +13,7 @@ import java.nio.FloatBuffer;
  *
  * <p>The logarithm is taken once per group of {@value #GROUP} values, of the product of their σ(|l|): each factor is
  * in [½, 1], so a product of {@value #GROUP} stays above 2⁻⁶⁴ and the sum of logs equals the log of products.
- * That turns a transcendental pass over every element (ND4J's {@code log}, the costliest op of the loss) into one
- * per 64 elements. Products are taken in double, so the result is as accurate as the per-element sum.
+ * That turns a transcendental pass over every element into one per 64 elements. Products are taken in double, so the result is as accurate as the per-element sum.
  */
 final class BernoulliKernel {
 
@@ -40,7 +39,9 @@ final class BernoulliKernel {
      * and sigma = σ(logits) of the same shape, type and order.
      */
     static double gradientAndScore(INDArray logits, INDArray x, INDArray sigma) {
-        return span(logits, x, sigma, 0, Math.toIntExact(logits.length()), true);
+        double[] total = new double[1];
+        spans(logits, x, sigma, 1, Math.toIntExact(logits.length()), true, total);
+        return total[0];
     }
 
     /**
@@ -48,23 +49,33 @@ final class BernoulliKernel {
      * 'c'-order [rows, d] logits and x ({@link #applies}) and sigma = σ(logits) alike; sigma is left unchanged.
      */
     static void rowScores(INDArray logits, INDArray x, INDArray sigma, double[] out) {
-        int rows = Math.toIntExact(logits.size(0));
-        int d = Math.toIntExact(logits.size(1));
-        for (int r = 0; r < rows; r++) {
-            out[r] = span(logits, x, sigma, r * d, d, false);
-        }
+        spans(logits, x, sigma, Math.toIntExact(logits.size(0)), Math.toIntExact(logits.size(1)), false, out);
     }
 
-    /** Σ softplus(l) − x·l over elements [from, from + n) in buffer order, optionally writing σ − x over sigma. */
-    private static double span(INDArray logits, INDArray x, INDArray sigma, int from, int n, boolean gradient) {
-        int lo = Math.toIntExact(logits.offset()) + from;
-        int xo = Math.toIntExact(x.offset()) + from;
-        int so = Math.toIntExact(sigma.offset()) + from;
-        return logits.dataType() == DataType.FLOAT
-                ? floats(logits.data().asNioFloat(), lo, x.data().asNioFloat(), xo, sigma.data().asNioFloat(), so, n,
-                        gradient)
-                : doubles(logits.data().asNioDouble(), lo, x.data().asNioDouble(), xo, sigma.data().asNioDouble(),
-                        so, n, gradient);
+    /**
+     * Σ softplus(l) − x·l over {@code count} consecutive spans of {@code length} elements in buffer order, one
+     * result per span, optionally writing σ − x over sigma. The buffers are resolved once for all spans.
+     */
+    private static void spans(INDArray logits, INDArray x, INDArray sigma, int count, int length, boolean gradient,
+            double[] out) {
+        int lo = Math.toIntExact(logits.offset());
+        int xo = Math.toIntExact(x.offset());
+        int so = Math.toIntExact(sigma.offset());
+        if (logits.dataType() == DataType.FLOAT) {
+            FloatBuffer l = logits.data().asNioFloat();
+            FloatBuffer xb = x.data().asNioFloat();
+            FloatBuffer s = sigma.data().asNioFloat();
+            for (int r = 0, at = 0; r < count; r++, at += length) {
+                out[r] = floats(l, lo + at, xb, xo + at, s, so + at, length, gradient);
+            }
+        } else {
+            DoubleBuffer l = logits.data().asNioDouble();
+            DoubleBuffer xb = x.data().asNioDouble();
+            DoubleBuffer s = sigma.data().asNioDouble();
+            for (int r = 0, at = 0; r < count; r++, at += length) {
+                out[r] = doubles(l, lo + at, xb, xo + at, s, so + at, length, gradient);
+            }
+        }
     }
 
     private static double floats(FloatBuffer l, int lo, FloatBuffer x, int xo, FloatBuffer s, int so, int n,

@@ -17,7 +17,7 @@ import java.nio.FloatBuffer;
  *   <li>backward: δ ← ε ⊙ relu'(z) written over z, and the bias gradient Σ_rows δ per column.</li>
  * </ul>
  * Each replaces three ND4J calls (a bias GEMM or broadcast, the activation op and a copy; the activation's
- * backprop op and a bias-gradient GEMM), whose fixed costs dominate at VAE sizes.
+ * backprop op and a bias-gradient GEMM), each with its own fixed overhead (the change log in docs/benchmarks.md).
  */
 final class DenseKernel {
 

@@ -1,6 +1,7 @@
 package io.github.vae4j.nn;
 
-import org.deeplearning4j.nn.api.Trainable;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.api.TrainingConfig;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -28,7 +29,7 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
 
     private FusedGraphUpdater(ComputationGraph graph, INDArray updaterState) {
         super(graph, updaterState);
-        this.adam = fusable() ? (LeanAdamUpdater) updaterBlocks.get(0).getGradientUpdater() : null;
+        this.adam = singleLeanAdamBlock() ? (LeanAdamUpdater) updaterBlocks.get(0).getGradientUpdater() : null;
     }
 
     /**
@@ -41,6 +42,9 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
         ComputationGraphUpdater current = graph.getUpdater(false);
         if (current instanceof FusedGraphUpdater) {
             return true;
+        }
+        if (!fusableConfiguration(graph)) {
+            return false;
         }
         INDArray state = current == null ? null : current.getStateViewArray();
         FusedGraphUpdater fused = new FusedGraphUpdater(graph, state);
@@ -59,11 +63,8 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
     @Override
     public synchronized void update(Gradient gradient, int iteration, int epoch, int batchSize,
             LayerWorkspaceMgr workspaceMgr) {
-        INDArray flat = gradient.gradient();
         INDArray own = getFlattenedGradientsView();
-        if (adam == null || !isMiniBatch() || flat == null || flat.length() != own.length()
-                || flat.data().pointer().address() + flat.offset() * flat.data().getElementSize()
-                != own.data().pointer().address() + own.offset() * own.data().getElementSize()) {
+        if (adam == null || !isMiniBatch() || !sameMemory(gradient.gradient(), own)) {
             super.update(gradient, iteration, epoch, batchSize, workspaceMgr);
             return;
         }
@@ -76,27 +77,45 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
         return fusedSteps;
     }
 
-    private boolean fusable() {
-        if (updaterBlocks.size() != 1) {
-            return false;
-        }
-        UpdaterBlock block = updaterBlocks.get(0);
-        if (!(block.getGradientUpdater() instanceof LeanAdamUpdater) || block.getParamOffsetStart() != 0
-                || block.getParamOffsetEnd() != getFlattenedGradientsView().length()) {
-            return false;
-        }
-        for (Trainable layer : getOrderedLayers()) {
-            GradientNormalization norm = layer.getConfig().getGradientNormalization();
+    /**
+     * Whether every parameter of every layer is updated by one and the same {@link LeanAdam} configuration, with no
+     * regularization and no gradient normalization. Read from the layer configurations, so a graph that does not
+     * qualify costs no updater construction.
+     */
+    private static boolean fusableConfiguration(ComputationGraph graph) {
+        LeanAdam first = null;
+        for (Layer layer : graph.getLayers()) {
+            TrainingConfig conf = layer.getConfig();
+            GradientNormalization norm = conf.getGradientNormalization();
             if (norm != null && norm != GradientNormalization.None) {
                 return false;
             }
             for (String param : layer.paramTable(false).keySet()) {
-                List<?> reg = layer.getConfig().getRegularizationByParam(param);
-                if (reg != null && !reg.isEmpty()) {
+                List<?> reg = conf.getRegularizationByParam(param);
+                if (!(conf.getUpdaterByParam(param) instanceof LeanAdam adam) || (first != null && !first.equals(adam))
+                        || (reg != null && !reg.isEmpty())) {
                     return false;
                 }
+                first = adam;
             }
         }
-        return true;
+        return first != null;
+    }
+
+    /** Whether DL4J built one updater block over all parameters (it splits blocks for pretraining layers, say). */
+    private boolean singleLeanAdamBlock() {
+        if (updaterBlocks.size() != 1) {
+            return false;
+        }
+        UpdaterBlock block = updaterBlocks.get(0);
+        return block.getGradientUpdater() instanceof LeanAdamUpdater && block.getParamOffsetStart() == 0
+                && block.getParamOffsetEnd() == getFlattenedGradientsView().length();
+    }
+
+    /** Whether a gradient array is the network's own flattened gradient view (and not an external gradient). */
+    private static boolean sameMemory(INDArray a, INDArray b) {
+        return a != null && a.length() == b.length()
+                && a.data().pointer().address() + a.offset() * a.data().getElementSize()
+                == b.data().pointer().address() + b.offset() * b.data().getElementSize();
     }
 }

@@ -120,20 +120,11 @@ final class LatentKernel {
 
     /** softplus(x) = max(x, 0) + log(1 + e^{−|x|}), given e = e^{−|x|}. */
     static double softplus(double x, double e) {
-        return Math.max(x, 0) + log1pSmall(e);
+        return Math.max(x, 0) + Math.log1p(e);
     }
 
     /** The logistic sigmoid of x, given e = e^{−|x|}. */
     static double sigmoid(double x, double e) {
         return x >= 0 ? 1 / (1 + e) : e / (1 + e);
-    }
-
-    /**
-     * log(1 + e) for e in [0, 1]: a four-term series below 1e-4 (error under e⁵/5, relative 1e-16), else
-     * {@code Math.log(1 + e)} (absolute error about 1e-16, relative 1e-12 at worst). {@code Math.log1p} is exact too
-     * but not a JIT intrinsic on Java 17, several times slower per call.
-     */
-    static double log1pSmall(double e) {
-        return e < 1e-4 ? e * (1 - e * (0.5 - e * (1.0 / 3 - e * 0.25))) : Math.log(1 + e);
     }
 }

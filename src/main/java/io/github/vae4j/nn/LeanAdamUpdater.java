@@ -118,17 +118,19 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
     private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[3][CHUNK]);
 
     /**
-     * One fused pass over g ← scale · g: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; g ← α_t · m / (√v + ε). Chunks are bulk-copied
-     * between the native buffers and Java arrays, where HotSpot compiles the loop to SIMD instructions (a loop over
-     * the buffers themselves runs element by element, about 4x slower).
+     * One fused pass over g ← scale · g: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; g ← α_t · m / (√v + ε).
+     * Chunks are bulk-copied between the native buffers and Java arrays, where HotSpot compiles the loop to SIMD
+     * instructions. (The element-by-element loop over the buffers that this replaced took 1.5 ms per step in
+     * {@code vae4j bench}'s Adam table at commit 4569a98, split over two threads; this pass takes 0.4–0.9 ms on one.)
      */
     private static void stepFloat(java.nio.FloatBuffer g, int go, java.nio.FloatBuffer m, int mo,
             java.nio.FloatBuffer v, int vo, int n, float b1, float b2, float alpha, float eps, float scale) {
         float c1 = 1 - b1;
         float c2 = 1 - b2;
-        float[] ga = FLOATS.get()[0];
-        float[] ma = FLOATS.get()[1];
-        float[] va = FLOATS.get()[2];
+        float[][] buf = FLOATS.get();
+        float[] ga = buf[0];
+        float[] ma = buf[1];
+        float[] va = buf[2];
         for (int s = 0; s < n; s += CHUNK) {
             int len = Math.min(CHUNK, n - s);
             g.get(go + s, ga, 0, len);
@@ -152,9 +154,10 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
             java.nio.DoubleBuffer v, int vo, int n, double b1, double b2, double alpha, double eps, double scale) {
         double c1 = 1 - b1;
         double c2 = 1 - b2;
-        double[] ga = DOUBLES.get()[0];
-        double[] ma = DOUBLES.get()[1];
-        double[] va = DOUBLES.get()[2];
+        double[][] buf = DOUBLES.get();
+        double[] ga = buf[0];
+        double[] ma = buf[1];
+        double[] va = buf[2];
         for (int s = 0; s < n; s += CHUNK) {
             int len = Math.min(CHUNK, n - s);
             g.get(go + s, ga, 0, len);

@@ -96,7 +96,7 @@ public class LeanOutputLayerImpl extends BaseOutputLayer<LeanOutputLayer> {
 
     /**
      * The labels in the pre-activation's memory order: ND4J's element-wise ops on mixed 'c'/'f' operands take a
-     * per-element index path about ten times slower than on matching ones.
+     * per-element index path instead of a contiguous loop, and {@link BernoulliKernel} needs matching orders.
      */
     private INDArray sameOrder(INDArray labels, INDArray preOut, LayerWorkspaceMgr workspaceMgr) {
         INDArray l = labels.castTo(dataType);

@@ -22,8 +22,8 @@ import java.util.Arrays;
  * <p>Forward pass: one GEMM h·[W_μ | W_σ] gives both heads ({@link Affine}); ε comes from ND4J's seeded generator.
  * Everything element-wise (the bias [b_μ | b_σ], the soft clamp of log σ², z = μ + σ ⊙ ε, the KL and, in backprop,
  * the gradients of both heads and their bias) is one pass over the [minibatch, latent] values in Java
- * ({@link LatentKernel}): at VAE sizes (128 × 20) ND4J's per-op overhead, about 75 ops per step, cost more than the
- * arithmetic. The pass keeps μ, σ², σ ⊙ ε and the clamp's derivative for backprop.
+ * ({@link LatentKernel}) instead of a chain of ND4J ops on [128, 20] arrays, each with its fixed overhead (the change
+ * log in docs/benchmarks.md). The pass keeps μ, σ², σ ⊙ ε and the clamp's derivative for backprop.
  *
  * <p>The β·KL term is remembered from the latest forward pass and reported through
  * {@link #calcRegularizationScore(boolean)}, the hook DL4J uses to add layer terms to the network score.

@@ -100,8 +100,7 @@ public final class VaeTrainer {
         log.info("training {} on {} ({} train / {} test examples, {} batches per epoch) into {}", describe(config),
                 data.id(), data.trainX().size(0), data.testX().size(0), batches.batchesPerEpoch(), options.outputDir());
 
-        // the next batches are drawn on a background thread while the current one trains
-        AsyncDataSetIterator prefetched = new AsyncDataSetIterator(batches, 2, true);
+        AsyncDataSetIterator prefetched = batches.prefetched();
         try {
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
                 double beta = config.betaAtEpoch(epoch);
