@@ -1,9 +1,8 @@
 package io.github.vae4j.bench;
 
+import io.github.vae4j.config.Block;
 import io.github.vae4j.config.Likelihood;
 import io.github.vae4j.config.VaeConfig;
-import io.github.vae4j.model.DenseDecoder;
-import io.github.vae4j.model.DenseStep;
 import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.Posterior;
 import io.github.vae4j.nn.LossBernoulli;
@@ -20,13 +19,14 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DL4J's own {@link VariationalAutoencoder} layer, configured like a vae4j Bernoulli config (same sizes, activation,
- * weight init, Adam learning rate, seed, fp32) and trained the only way it trains: layer-wise {@code pretrain}.
- * The comparison baseline of {@link TrainingBenchmark}.
+ * DL4J's own {@link VariationalAutoencoder} layer, configured like a vae4j all-dense Bernoulli config (same sizes,
+ * activation, weight init, Adam learning rate, seed, fp32) and trained the only way it trains: layer-wise
+ * {@code pretrain}. A comparison baseline of {@link TrainingBenchmark}. This is someone else's model: evaluation
+ * reads its parameters through the layer's own parameter keys ("e0W", "pZXMean", "d0W", "pXZW", ...) and runs its
+ * dense steps here, since DL4J's layer exposes no log p(x|z) for a given z.
  */
 public final class BuiltinVae implements LatentVariableModel {
 
@@ -38,11 +38,14 @@ public final class BuiltinVae implements LatentVariableModel {
             throw new IllegalArgumentException("the built-in baseline is configured for a BERNOULLI likelihood, got "
                     + config.likelihood());
         }
+        if (config.architecture().convolutional() || !config.outputHead().type().equals("dense")) {
+            throw new IllegalArgumentException("the built-in baseline has dense blocks only, got " + config.describe());
+        }
         this.config = config;
         VariationalAutoencoder layer = new VariationalAutoencoder.Builder()
                 .nIn(config.inputSize()).nOut(config.latentSize())
-                .encoderLayerSizes(config.encoderSizes().stream().mapToInt(Integer::intValue).toArray())
-                .decoderLayerSizes(config.decoderSizes().stream().mapToInt(Integer::intValue).toArray())
+                .encoderLayerSizes(widths(config.encoder()))
+                .decoderLayerSizes(widths(config.decoder()))
                 .activation(config.activationFn())
                 .pzxActivationFunction(Activation.IDENTITY)
                 .reconstructionDistribution(new BernoulliReconstructionDistribution(Activation.SIGMOID))
@@ -84,29 +87,33 @@ public final class BuiltinVae implements LatentVariableModel {
     public Posterior encode(INDArray x) {
         try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
             INDArray h = x.castTo(DataType.FLOAT);
-            for (int i = 0; i < config.encoderSizes().size(); i++) {
-                h = step("e" + i, activation()).forward(h,
-                        Nd4j.createUninitialized(DataType.FLOAT, h.size(0), config.encoderSizes().get(i)));
+            for (int i = 0; i < config.encoder().size(); i++) {
+                h = dense("e" + i, h, activation());
             }
-            INDArray mu = step("pZXMean", identity()).forward(h,
-                    Nd4j.createUninitialized(DataType.FLOAT, h.size(0), config.latentSize()));
-            INDArray logVar = step("pZXLogStd2", identity()).forward(h,
-                    Nd4j.createUninitialized(DataType.FLOAT, h.size(0), config.latentSize()));
-            return new Posterior(mu, logVar);
+            return new Posterior(dense("pZXMean", h, identity()), dense("pZXLogStd2", h, identity()));
         }
     }
 
     @Override
-    public DenseDecoder decoder() {
-        List<DenseStep> hidden = new ArrayList<>();
-        for (int i = 0; i < config.decoderSizes().size(); i++) {
-            hidden.add(step("d" + i, activation()));
+    public INDArray reconstructionLogLikelihood(INDArray x, INDArray z) {
+        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+            INDArray h = z.castTo(DataType.FLOAT);
+            for (int i = 0; i < config.decoder().size(); i++) {
+                h = dense("d" + i, h, activation());
+            }
+            INDArray logits = dense("pXZ", h, identity());
+            return new LossBernoulli().logLikelihood(x.castTo(DataType.FLOAT), logits, identity()).reshape(x.size(0));
         }
-        return new DenseDecoder(hidden, step("pXZ", Activation.SIGMOID.getActivationFunction()), new LossBernoulli());
     }
 
-    private DenseStep step(String prefix, IActivation act) {
-        return new DenseStep(layer().getParam(prefix + "W"), layer().getParam(prefix + "b"), act);
+    /** activation(h·W + b) with the layer's parameters {@code prefix}W and {@code prefix}b. */
+    private INDArray dense(String prefix, INDArray h, IActivation act) {
+        INDArray pre = h.mmul(layer().getParam(prefix + "W")).addiRowVector(layer().getParam(prefix + "b"));
+        return act.getActivation(pre, false);
+    }
+
+    private static int[] widths(List<Block> blocks) {
+        return blocks.stream().mapToInt(b -> ((Block.Dense) b).width()).toArray();
     }
 
     private IActivation activation() {

@@ -1,5 +1,7 @@
 package io.github.vae4j.bench;
 
+import io.github.vae4j.config.Architecture;
+import io.github.vae4j.config.Block;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.data.ShuffledBatchIterator;
@@ -7,7 +9,11 @@ import io.github.vae4j.eval.Evaluation;
 import io.github.vae4j.eval.Evaluator;
 import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.VaeModel;
-import org.deeplearning4j.nn.graph.ComputationGraph;
+import io.github.vae4j.model.VaeNetwork;
+import io.github.vae4j.train.EpochLoop;
+import io.github.vae4j.train.VaeTrainer;
+import io.github.vae4j.util.ProcessMemory;
+import io.github.vae4j.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
@@ -19,16 +25,42 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 
 /**
- * vae4j against DL4J's built-in {@code VariationalAutoencoder} layer on the same data, model and minibatches, in one
- * process: epochs alternate between the two trainers (and which goes first alternates too) so machine noise hits
- * both; then both are evaluated with the same code (test −ELBO, importance-sampled log p(x)).
+ * vae4j against a baseline on the same data, model description and minibatches, in one process: epochs alternate
+ * between the two trainers (and which goes first alternates too) so machine noise hits both; then both are evaluated
+ * with the same code (test −ELBO, importance-sampled log p(x)). vae4j's model is built by {@link VaeNetwork} and
+ * trained through {@link EpochLoop}, exactly as {@code vae4j train} does. The baseline is DL4J's built-in
+ * {@code VariationalAutoencoder} layer ({@link Baseline#BUILTIN}, dense models only) or the same graph built from
+ * DL4J's stock layers and Adam ({@link Baseline#STOCK}).
  */
 public final class TrainingBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(TrainingBenchmark.class);
+
+    /** What vae4j is compared with. */
+    public enum Baseline {
+        /** DL4J's built-in VariationalAutoencoder layer, trained by layer-wise pretraining. */
+        BUILTIN("DL4J built-in VAE"),
+        /** The same graph from DL4J's stock DenseLayer / OutputLayer and Adam (conv layers are DL4J's in both). */
+        STOCK("same graph, DL4J stock layers");
+
+        private final String label;
+
+        Baseline(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** The built-in layer for dense Bernoulli models, the stock graph otherwise. */
+        public static Baseline defaultFor(VaeConfig c) {
+            return !c.architecture().convolutional() && c.outputHead().type().equals("dense")
+                    && c.likelihood() == io.github.vae4j.config.Likelihood.BERNOULLI ? BUILTIN : STOCK;
+        }
+    }
 
     /**
      * @param epochs      training epochs of each trainer (≥ 3 for a median)
@@ -45,66 +77,63 @@ public final class TrainingBenchmark {
         }
     }
 
-    /** One trainer's numbers on one data set. */
+    /**
+     * One trainer's numbers on one data set.
+     *
+     * @param batchFingerprints per epoch, per batch: the batch's row count and feature sum, what the trainer was fed
+     */
     public record TrainerReport(String trainer, double[] epochSeconds, double[] examplesPerSecond,
                                 double medianExamplesPerSecond, double gflops, double lastOverFirstEpoch,
-                                double trainLoss, Evaluation evaluation, long evalPeakRssBytes) {
+                                double trainLoss, Evaluation evaluation, long evalPeakRssBytes,
+                                List<List<String>> batchFingerprints) {
     }
 
     /** Both trainers on one data set. */
     public record DataReport(String dataset, long trainExamples, long testExamples, TrainerReport vae4j,
-                             TrainerReport builtin, double speedup, long trainPeakRssBytes) {
+                             TrainerReport baseline, String baselineName, double speedup, long trainPeakRssBytes) {
     }
 
     private TrainingBenchmark() {
     }
 
-    /** FLOP of one training example (forward, weight gradients and input gradients of every dense product). */
-    public static double flopPerExample(VaeConfig c) {
-        double macs = 0;
-        for (int[] l : denseLayers(c)) {
-            macs += (double) l[0] * l[1];
-        }
-        return 6 * macs;
-    }
-
-    /** Trainable parameters of the model: weights and biases of every dense product. */
-    public static long parameterCount(VaeConfig c) {
-        long n = 0;
-        for (int[] l : denseLayers(c)) {
-            n += (long) l[0] * l[1] + l[1];
-        }
-        return n;
-    }
-
-    /** The model's dense products as {nIn, nOut}: encoder, the two posterior heads together, decoder, output. */
-    public static int[][] denseLayers(VaeConfig c) {
+    /** The dense products {nIn, nOut} of one training step (both posterior heads as one), for an all-dense model. */
+    public static int[][] denseProducts(Architecture a) {
         List<int[]> out = new ArrayList<>();
-        int prev = c.inputSize();
-        for (int s : c.encoderSizes()) {
-            out.add(new int[] {prev, s});
-            prev = s;
+        for (Architecture.Layer l : a.layers()) {
+            if (!(l.block() instanceof Block.Dense d)) {
+                throw new IllegalArgumentException("GEMM shapes are listed for dense models only, got a "
+                        + l.block().type() + " layer");
+            }
+            out.add(new int[] {Math.toIntExact(l.in().size()), d.width()});
         }
-        out.add(new int[] {prev, 2 * c.latentSize()});
-        prev = c.latentSize();
-        for (int s : c.decoderSizes()) {
-            out.add(new int[] {prev, s});
-            prev = s;
-        }
-        out.add(new int[] {prev, c.inputSize()});
         return out.toArray(new int[0][]);
     }
 
     /** Trains both for {@code settings.epochs()} alternating epochs on {@code data}, then evaluates both. */
-    public static DataReport run(DataSplit data, VaeConfig config, Settings settings) {
-        Nd4j.getRandom().setSeed(config.seed());
-        VaeModel vae4j = VaeModel.create(config, DataType.FLOAT, null);
-        Nd4j.getRandom().setSeed(config.seed());
-        BuiltinVae builtin = new BuiltinVae(config);
-        ComputationGraph graph = vae4j.network();
+    public static DataReport run(DataSplit data, VaeConfig config, Settings settings, Baseline baseline) {
+        VaeConfig c = VaeTrainer.forData(config, data);
+        VaeModel vae4j = VaeModel.create(c, DataType.FLOAT, null);
+        Trainer a = new Trainer("vae4j", data, c, settings, EpochLoop.of(vae4j.network()), vae4j);
+        Trainer b;
+        if (baseline == Baseline.BUILTIN) {
+            BuiltinVae builtin = new BuiltinVae(c);
+            b = new Trainer("dl4j-builtin", data, c, settings, new EpochLoop.Step() {
+                @Override
+                public void fit(DataSet batch) {
+                    builtin.fit(batch.getFeatures());
+                }
 
-        Trainer a = new Trainer("vae4j", data, config, settings, ds -> graph.fit(ds), graph::score);
-        Trainer b = new Trainer("dl4j-builtin", data, config, settings, ds -> builtin.fit(ds.getFeatures()), builtin::score);
+                @Override
+                public double score() {
+                    return builtin.score();
+                }
+            }, builtin);
+        } else {
+            VaeModel stock = VaeModel.create(c, DataType.FLOAT, null, VaeNetwork.Layers.STOCK);
+            b = new Trainer("dl4j-stock", data, c, settings, EpochLoop.of(stock.network()), stock);
+        }
+        // ε of both trainers comes from ND4J's global generator, seeded as vae4j train seeds it
+        Nd4j.getRandom().setSeed(Seeds.derive(c.seed(), Seeds.Stream.TRAINING_NOISE, 0));
         ProcessMemory.resetPeak();
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
             Trainer first = epoch % 2 == 0 ? a : b;
@@ -115,9 +144,9 @@ public final class TrainingBenchmark {
         long trainPeak = ProcessMemory.peakRssBytes();
         a.batches.shutdown();
         b.batches.shutdown();
-        TrainerReport ra = a.report(vae4j, data, settings, config);
-        TrainerReport rb = b.report(builtin, data, settings, config);
-        return new DataReport(data.id(), data.trainX().size(0), data.testX().size(0), ra, rb,
+        TrainerReport ra = a.report(data, settings, c);
+        TrainerReport rb = b.report(data, settings, c);
+        return new DataReport(data.id(), data.trainX().size(0), data.testX().size(0), ra, rb, baseline.label(),
                 ra.medianExamplesPerSecond() / rb.medianExamplesPerSecond(), trainPeak);
     }
 
@@ -134,20 +163,20 @@ public final class TrainingBenchmark {
         private final String name;
         /** The seeded batches, drawn on a background thread as in {@code VaeTrainer}. */
         private final AsyncDataSetIterator batches;
-        private final Consumer<DataSet> step;
-        private final java.util.function.DoubleSupplier score;
+        private final EpochLoop.Step step;
+        private final LatentVariableModel model;
         private final double[] seconds;
         private final double[] rates;
-        private double lossSum;
-        private long lossCount;
+        private final List<List<String>> fingerprints = new ArrayList<>();
+        private double lastLoss;
 
-        Trainer(String name, DataSplit data, VaeConfig config, Settings settings, Consumer<DataSet> step,
-                java.util.function.DoubleSupplier score) {
+        Trainer(String name, DataSplit data, VaeConfig config, Settings settings, EpochLoop.Step step,
+                LatentVariableModel model) {
             this.name = name;
             this.batches = new ShuffledBatchIterator(data.trainX(), config.batchSize(), config.seed(),
                     settings.maxBatches()).prefetched();
             this.step = step;
-            this.score = score;
+            this.model = model;
             this.seconds = new double[settings.epochs()];
             this.rates = new double[settings.epochs()];
         }
@@ -156,37 +185,37 @@ public final class TrainingBenchmark {
             if (epoch > 0) {
                 batches.reset();
             }
-            long examples = 0;
-            lossSum = 0;
-            lossCount = 0;
-            long t0 = System.nanoTime();
-            while (batches.hasNext()) {
-                DataSet ds = batches.next();
-                step.accept(ds);
-                long n = ds.getFeatures().size(0);
-                double s = score.getAsDouble();
-                if (!Double.isFinite(s)) {
-                    throw new IllegalStateException(name + " training loss became " + s + " at epoch " + (epoch + 1));
+            List<String> seen = new ArrayList<>();
+            fingerprints.add(seen);
+            EpochLoop.Pass pass = EpochLoop.run(batches, new EpochLoop.Step() {
+                @Override
+                public void fit(DataSet batch) {
+                    seen.add(batch.getFeatures().size(0) + ":" + batch.getFeatures().sumNumber().doubleValue());
+                    step.fit(batch);
                 }
-                lossSum += s * n;
-                lossCount += n;
-                examples += n;
-            }
-            seconds[epoch] = (System.nanoTime() - t0) / 1e9;
-            rates[epoch] = examples / seconds[epoch];
+
+                @Override
+                public double score() {
+                    return step.score();
+                }
+            }, epoch, null);
+            seconds[epoch] = pass.seconds();
+            rates[epoch] = pass.examplesPerSecond();
+            lastLoss = pass.meanLoss();
             log.info(String.format(Locale.ROOT, "bench %-12s epoch %d: %.2f s, %.0f ex/s, train loss %.3f", name,
-                    epoch + 1, seconds[epoch], rates[epoch], lossSum / lossCount));
+                    epoch + 1, seconds[epoch], rates[epoch], lastLoss));
         }
 
-        TrainerReport report(LatentVariableModel model, DataSplit data, Settings settings, VaeConfig config) {
+        TrainerReport report(DataSplit data, Settings settings, VaeConfig config) {
             ProcessMemory.resetPeak();
             Evaluation e = Evaluator.evaluate(model, data.testX(), settings.elboSamples(), settings.k(), config.seed());
             long evalPeak = ProcessMemory.peakRssBytes();
             log.info(String.format(Locale.ROOT, "bench %-12s test -ELBO %.3f, log p(x) IS k=%d %.3f (%.1f s)", name,
                     e.negativeElbo(), e.importanceSamples(), e.logLikelihood(), e.seconds()));
             double med = median(rates);
-            return new TrainerReport(name, seconds, rates, med, med * flopPerExample(config) / 1e9,
-                    seconds[seconds.length - 1] / seconds[0], lossSum / lossCount, e, evalPeak);
+            return new TrainerReport(name, seconds, rates, med,
+                    med * config.architecture().trainingFlopPerExample() / 1e9, seconds[seconds.length - 1] / seconds[0],
+                    lastLoss, e, evalPeak, List.copyOf(fingerprints));
         }
     }
 }

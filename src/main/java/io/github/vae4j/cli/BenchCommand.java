@@ -4,9 +4,10 @@ import io.github.vae4j.bench.BenchmarkReport;
 import io.github.vae4j.bench.GemmBenchmark;
 import io.github.vae4j.bench.TrainingBenchmark;
 import io.github.vae4j.bench.UpdaterBenchmark;
-import io.github.vae4j.nn.LeanAdam;
+import io.github.vae4j.engine.OnePassAdam;
 import org.nd4j.linalg.learning.config.Adam;
 import io.github.vae4j.config.VaeConfig;
+import io.github.vae4j.train.VaeTrainer;
 import io.github.vae4j.data.DataSets;
 import io.github.vae4j.data.DataSplit;
 import picocli.CommandLine.Command;
@@ -19,12 +20,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-/** {@code vae4j bench}: vae4j against DL4J's built-in VariationalAutoencoder layer, plus the machine's SGEMM rates. */
+/**
+ * {@code vae4j bench}: vae4j against DL4J's built-in VariationalAutoencoder layer or against the same graph built from
+ * DL4J's stock layers, plus the machine's SGEMM rates.
+ */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark vae4j against DL4J's built-in VariationalAutoencoder layer (same data, model, minibatches; "
-                + "alternating epochs in one process): throughput, share of SGEMM peak, epoch-time drift, test -ELBO, "
-                + "importance-sampled log p(x), peak resident memory. Prints a Markdown table and writes JSON.")
+        description = "Benchmark vae4j against a baseline (same data, model, minibatches; alternating epochs in one "
+                + "process): throughput, share of SGEMM peak, epoch-time drift, test -ELBO, importance-sampled log p(x), "
+                + "peak resident memory. Baselines: DL4J's built-in VariationalAutoencoder layer (dense models) or the "
+                + "same graph from DL4J's stock layers. Prints a Markdown table and writes JSON.")
 public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Model preset (configs/*.json); default: the reference MLP.")
+    Path config;
+
+    @Option(names = "--baseline", paramLabel = "B",
+            description = "builtin (DL4J's VariationalAutoencoder layer, dense Bernoulli models) or stock (the same graph "
+                    + "from DL4J's stock layers); default: builtin where it applies, else stock.")
+    TrainingBenchmark.Baseline baseline;
 
     @Option(names = "--datasets", split = ",", defaultValue = "mnist10k,fashion", paramLabel = "SET",
             description = "Data sets, comma-separated (default: ${DEFAULT-VALUE}).")
@@ -61,8 +75,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        VaeConfig config = seed == null ? VaeConfig.defaults()
-                : VaeConfig.defaults().withOverrides(java.util.Map.of("seed", seed));
+        VaeConfig preset = this.config == null ? VaeConfig.defaults() : VaeConfig.load(this.config);
+        VaeConfig config = seed == null ? preset : preset.withOverrides(java.util.Map.of("seed", seed));
         TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(epochs, k, elboSamples, maxBatches);
         if (!(gemmSeconds > 0)) {
             throw new IllegalArgumentException("--gemm-seconds must be > 0, got " + gemmSeconds);
@@ -70,24 +84,23 @@ public final class BenchCommand implements Callable<Integer> {
         List<DataSplit> splits = new ArrayList<>();
         for (String d : datasets) {
             DataSplit s = DataSets.load(d, data.options(config.seed()));
-            if (s.dimensions() != config.inputSize()) {
-                throw new IllegalArgumentException("data set " + d + " has " + s.dimensions()
-                        + " dimensions; the benchmark model is 784-400-20");
-            }
             splits.add(s);
         }
+        VaeConfig shaped = VaeTrainer.forData(config, splits.get(0));
+        TrainingBenchmark.Baseline against = baseline != null ? baseline : TrainingBenchmark.Baseline.defaultFor(shaped);
         GemmBenchmark.Result square = GemmBenchmark.measure(1024, 1024, 1024, gemmSeconds);
-        List<GemmBenchmark.Result> step = GemmBenchmark.trainingStep(config.batchSize(),
-                TrainingBenchmark.denseLayers(config), gemmSeconds);
-        long parameters = TrainingBenchmark.parameterCount(config);
+        List<GemmBenchmark.Result> step = shaped.architecture().convolutional() ? List.of()
+                : GemmBenchmark.trainingStep(config.batchSize(), TrainingBenchmark.denseProducts(shaped.architecture()),
+                        gemmSeconds);
+        long parameters = shaped.architecture().parameters();
         List<UpdaterBenchmark.Result> updaters = List.of(
                 UpdaterBenchmark.measure(new Adam(config.learningRate()), parameters, gemmSeconds),
-                UpdaterBenchmark.measure(new LeanAdam(config.learningRate()), parameters, gemmSeconds));
+                UpdaterBenchmark.measure(new OnePassAdam(config.learningRate()), parameters, gemmSeconds));
         List<TrainingBenchmark.DataReport> reports = new ArrayList<>();
         for (DataSplit s : splits) {
-            reports.add(TrainingBenchmark.run(s, config, settings));
+            reports.add(TrainingBenchmark.run(s, config, settings, against));
         }
-        BenchmarkReport report = BenchmarkReport.of(config, settings, square, step, updaters, reports);
+        BenchmarkReport report = BenchmarkReport.of(shaped, settings, square, step, updaters, reports);
         String md = report.markdown();
         System.out.println(md);
         Json.write(out, report);

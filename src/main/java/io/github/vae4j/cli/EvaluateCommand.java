@@ -1,6 +1,6 @@
 package io.github.vae4j.cli;
 
-import io.github.vae4j.bench.ProcessMemory;
+import io.github.vae4j.util.ProcessMemory;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.eval.Evaluation;
 import io.github.vae4j.eval.Evaluator;

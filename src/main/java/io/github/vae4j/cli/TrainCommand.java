@@ -1,6 +1,6 @@
 package io.github.vae4j.cli;
 
-import io.github.vae4j.bench.ProcessMemory;
+import io.github.vae4j.util.ProcessMemory;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.data.DataSets;
 import io.github.vae4j.data.DataSplit;
@@ -10,7 +10,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,10 +42,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--latent", paramLabel = "N", description = "Override latentSize.")
     Integer latent;
 
-    @Option(names = "--encoder", split = ",", paramLabel = "W", description = "Override encoderSizes, e.g. 512,256.")
+    @Option(names = "--encoder", split = ",", paramLabel = "W", description = "Replace the encoder by dense blocks of these widths, e.g. 512,256.")
     List<Integer> encoder;
 
-    @Option(names = "--decoder", split = ",", paramLabel = "W", description = "Override decoderSizes, e.g. 256,512.")
+    @Option(names = "--decoder", split = ",", paramLabel = "W", description = "Replace the decoder by dense blocks of these widths, e.g. 256,512.")
     List<Integer> decoder;
 
     @Option(names = "--likelihood", paramLabel = "L", description = "Override likelihood: bernoulli, gaussian, gaussian_learned_variance.")
@@ -55,10 +54,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "X", description = "Override learningRate.")
     Double learningRate;
 
-    @Option(names = "--beta", paramLabel = "X", description = "Override beta (KL weight).")
+    @Option(names = "--beta", paramLabel = "X", description = "Override objective.beta (KL weight).")
     Double beta;
 
-    @Option(names = "--kl-warmup", paramLabel = "N", description = "Override klWarmupEpochs.")
+    @Option(names = "--kl-warmup", paramLabel = "N", description = "Override objective.klWarmupEpochs.")
     Integer klWarmup;
 
     @Option(names = "--seed", paramLabel = "N", description = "Override seed.")
@@ -90,11 +89,6 @@ public final class TrainCommand implements Callable<Integer> {
     TrainingResult run() throws Exception {
         VaeConfig c = resolveConfig();
         DataSplit split = DataSets.load(data.data, data.options(c.seed()));
-        if (split.dimensions() != c.inputSize()) {
-            if (config == null || !Files.readString(config).contains("\"inputSize\"")) {
-                c = c.withOverrides(Map.of("inputSize", split.dimensions()));
-            }
-        }
         return new VaeTrainer(c, new VaeTrainer.Options(out, maxBatches, binarize, !noProgress, !noImages)).train(split);
     }
 
@@ -104,14 +98,22 @@ public final class TrainCommand implements Callable<Integer> {
         put(o, "epochs", epochs);
         put(o, "batchSize", batchSize);
         put(o, "latentSize", latent);
-        put(o, "encoderSizes", encoder);
-        put(o, "decoderSizes", decoder);
+        put(o, "encoder", denseBlocks(encoder));
+        put(o, "decoder", denseBlocks(decoder));
         put(o, "likelihood", likelihood);
         put(o, "learningRate", learningRate);
-        put(o, "beta", beta);
-        put(o, "klWarmupEpochs", klWarmup);
+        Map<String, Object> objective = new LinkedHashMap<>();
+        put(objective, "beta", beta);
+        put(objective, "klWarmupEpochs", klWarmup);
+        if (!objective.isEmpty()) {
+            o.put("objective", objective);
+        }
         put(o, "seed", seed);
         return base.withOverrides(o);
+    }
+
+    private static List<Map<String, Object>> denseBlocks(List<Integer> widths) {
+        return widths == null ? null : widths.stream().map(w -> Map.<String, Object>of("type", "dense", "width", w)).toList();
     }
 
     private static void put(Map<String, Object> m, String key, Object value) {

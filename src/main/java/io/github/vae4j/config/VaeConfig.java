@@ -1,9 +1,11 @@
 package io.github.vae4j.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -12,41 +14,46 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Every hyperparameter of a vae4j model, validated on construction and saved inside every model file.
+ * Every hyperparameter of a vae4j model, the architecture included, validated on construction and saved inside every
+ * model file. The network is built from this record alone ({@link Architecture} resolves the blocks into layers).
  *
- * @param inputSize     data dimensions D (784 for 28×28 images); ≥ 1
- * @param encoderSizes  hidden layer widths of the encoder x → h, in order (default [400]); each ≥ 1, may be empty
+ * @param schemaVersion config schema ({@value #SCHEMA_VERSION}); older JSON is migrated on reading
+ * @param inputShape    the data's shape per example: [size] (flat) or [channels, height, width]; empty (the default)
+ *                      means "take it from the data" at training time
+ * @param encoder       encoder blocks x → h, in order: dense and conv (default: one dense block of 400)
  * @param latentSize    dimensions of z (default 20); ≥ 1
- * @param decoderSizes  hidden layer widths of the decoder z → x (default [400]); each ≥ 1, may be empty
- * @param activation    hidden activation, a DL4J {@link Activation} name (default "relu")
+ * @param decoder       decoder blocks z → h, in order: dense, reshape and deconv (default: one dense block of 400)
+ * @param outputHead    the layer that outputs p(x|z)'s parameters in the data's shape (default dense)
+ * @param activation    hidden activation of every block, a DL4J {@link Activation} name (default "relu")
  * @param likelihood    decoder distribution p(x|z) (default BERNOULLI)
  * @param gaussianSigma σ of the fixed-σ Gaussian likelihood (default 1.0); &gt; 0
- * @param beta          KL weight β (default 1.0 = the ELBO); ≥ 0
- * @param klWarmupEpochs epochs over which the KL weight ramps linearly from 0 to β, a guard against posterior
- *                      collapse (default 0 = no warm-up); ≥ 0
+ * @param objective     the training objective and its KL weight schedule (default: the ELBO)
  * @param updater       gradient updater (default ADAM)
  * @param learningRate  learning rate (default 1e-3); &gt; 0
  * @param batchSize     examples per minibatch (default 128); ≥ 1
  * @param epochs        passes over the training data (default 30); ≥ 1
- * @param seed          seed of weight init, shuffling and ε (default 42)
+ * @param seed          the one seed every random stream derives from (default 42)
  * @param weightInit    a DL4J {@link WeightInit} name (default "xavier")
  */
 public record VaeConfig(
-        int inputSize,
-        List<Integer> encoderSizes,
+        int schemaVersion,
+        List<Integer> inputShape,
+        List<Block> encoder,
         int latentSize,
-        List<Integer> decoderSizes,
+        List<Block> decoder,
+        OutputHead outputHead,
         String activation,
         Likelihood likelihood,
         double gaussianSigma,
-        double beta,
-        int klWarmupEpochs,
+        Objective objective,
         UpdaterType updater,
         double learningRate,
         int batchSize,
@@ -54,14 +61,23 @@ public record VaeConfig(
         long seed,
         String weightInit) {
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** The config schema this vae4j writes. */
+    public static final int SCHEMA_VERSION = 2;
 
-    /** Validates every field; the message names the field and the value. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    /** Validates every field, then that the blocks fit the input shape; the message names the field and the value. */
     public VaeConfig {
-        atLeast("inputSize", inputSize, 1);
+        if (schemaVersion != SCHEMA_VERSION) {
+            throw new IllegalArgumentException("schemaVersion must be " + SCHEMA_VERSION + " (older configs are "
+                    + "migrated when read from JSON), got " + schemaVersion);
+        }
+        inputShape = checkInputShape(inputShape);
+        encoder = checkBlocks("encoder", encoder);
         atLeast("latentSize", latentSize, 1);
-        encoderSizes = checkSizes("encoderSizes", encoderSizes);
-        decoderSizes = checkSizes("decoderSizes", decoderSizes);
+        decoder = checkBlocks("decoder", decoder);
+        outputHead = outputHead == null ? OutputHead.dense() : outputHead;
         activation = checkActivation(activation);
         if (likelihood == null) {
             throw new IllegalArgumentException("likelihood must be one of " + List.of(Likelihood.values()) + ", got null");
@@ -69,10 +85,7 @@ public record VaeConfig(
         if (!(gaussianSigma > 0) || Double.isInfinite(gaussianSigma)) {
             throw new IllegalArgumentException("gaussianSigma must be finite and > 0, got " + gaussianSigma);
         }
-        if (!(beta >= 0) || Double.isInfinite(beta)) {
-            throw new IllegalArgumentException("beta must be finite and >= 0, got " + beta);
-        }
-        atLeast("klWarmupEpochs", klWarmupEpochs, 0);
+        objective = objective == null ? Objective.elbo() : objective;
         if (updater == null) {
             throw new IllegalArgumentException("updater must be one of " + List.of(UpdaterType.values()) + ", got null");
         }
@@ -82,12 +95,36 @@ public record VaeConfig(
         atLeast("batchSize", batchSize, 1);
         atLeast("epochs", epochs, 1);
         weightInit = checkWeightInit(weightInit);
+        if (!inputShape.isEmpty()) {
+            Architecture.resolve(Shape.of(inputShape), encoder, latentSize, decoder, outputHead, likelihood);
+        }
     }
 
-    /** The documented defaults: the 784-400-20 Bernoulli reference model, Adam 1e-3, batch 128, 30 epochs. */
+    /**
+     * The documented defaults: the reference model of Kingma &amp; Welling's experiments as pytorch/examples runs it,
+     * 784-400-20-400-784 for 28×28 images (input shape taken from the data), Bernoulli, Adam 1e-3, batch 128,
+     * 30 epochs.
+     */
     public static VaeConfig defaults() {
-        return new VaeConfig(784, List.of(400), 20, List.of(400), "relu", Likelihood.BERNOULLI, 1.0, 1.0, 0,
+        return new VaeConfig(SCHEMA_VERSION, List.of(), List.of(new Block.Dense(400)), 20,
+                List.of(new Block.Dense(400)), OutputHead.dense(), "relu", Likelihood.BERNOULLI, 1.0, Objective.elbo(),
                 UpdaterType.ADAM, 1e-3, 128, 30, 42L, "xavier");
+    }
+
+    /** The layers this config describes; the input shape must be set. */
+    public Architecture architecture() {
+        return Architecture.of(this);
+    }
+
+    /** Values per example; the input shape must be set. */
+    public long inputSize() {
+        return architecture().input().size();
+    }
+
+    /** A copy with the input shape set (e.g. from the data); fails if the blocks do not fit it. */
+    public VaeConfig withInputShape(List<Integer> shape) {
+        return new VaeConfig(schemaVersion, shape, encoder, latentSize, decoder, outputHead, activation, likelihood,
+                gaussianSigma, objective, updater, learningRate, batchSize, epochs, seed, weightInit);
     }
 
     /** Activation as DL4J's enum. */
@@ -100,12 +137,11 @@ public record VaeConfig(
         return WeightInit.valueOf(weightInit.toUpperCase(Locale.ROOT));
     }
 
-    /** KL weight for a 0-based epoch under the linear warm-up. */
-    public double betaAtEpoch(int epoch) {
-        if (klWarmupEpochs == 0 || epoch >= klWarmupEpochs) {
-            return beta;
-        }
-        return beta * (epoch + 1) / (klWarmupEpochs + 1.0);
+    /** One line for logs: "1x28x28 -[conv 32, conv 64, dense 256]- 20 -[dense 256, ...]- bernoulli". */
+    public String describe() {
+        return (inputShape.isEmpty() ? "(shape from data)" : Shape.of(inputShape).toString()) + " -" + blocks(encoder)
+                + "- " + latentSize + " -" + blocks(decoder) + "- " + outputHead.type() + " "
+                + likelihood.name().toLowerCase(Locale.ROOT);
     }
 
     public String toJson() {
@@ -117,9 +153,10 @@ public record VaeConfig(
     }
 
     /**
-     * Parses JSON; fields that are absent keep their defaults, unknown fields are rejected by name.
+     * Parses JSON of any supported schema; fields that are absent keep their defaults, unknown fields are rejected by
+     * name.
      *
-     * @throws IllegalArgumentException on malformed JSON, unknown fields or invalid values
+     * @throws IllegalArgumentException on malformed JSON, unknown fields, an unsupported schema or invalid values
      */
     public static VaeConfig fromJson(String json) {
         JsonNode user;
@@ -128,10 +165,15 @@ public record VaeConfig(
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("config is not valid JSON: " + e.getOriginalMessage());
         }
+        return fromTree(user);
+    }
+
+    /** As {@link #fromJson}, from a parsed tree (the config object inside a model's metadata). */
+    public static VaeConfig fromTree(JsonNode user) {
         if (user == null || !user.isObject()) {
-            throw new IllegalArgumentException("config must be a JSON object, got: " + abbreviate(json));
+            throw new IllegalArgumentException("config must be a JSON object, got: " + abbreviate(String.valueOf(user)));
         }
-        return defaults().mergeTree(user);
+        return defaults().mergeTree(ConfigMigration.toCurrent((ObjectNode) user));
     }
 
     /** Reads a JSON config file (see {@link #fromJson}). */
@@ -145,31 +187,22 @@ public record VaeConfig(
         }
     }
 
-    /** A copy with the given fields replaced (keys are field names, values JSON-compatible). */
+    /**
+     * A copy with the given fields replaced (keys are field names, values JSON-compatible; a map value is merged into
+     * an object field such as {@code objective}, anything else replaces the field).
+     */
     public VaeConfig withOverrides(Map<String, ?> overrides) {
         return mergeTree(JSON.valueToTree(overrides));
     }
 
     private VaeConfig mergeTree(JsonNode overrides) {
         ObjectNode merged = JSON.valueToTree(this);
-        Iterator<Map.Entry<String, JsonNode>> fields = overrides.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> f = fields.next();
-            if (!merged.has(f.getKey())) {
-                throw new IllegalArgumentException("unknown config field '" + f.getKey() + "'; known fields: "
-                        + iterable(merged.fieldNames()));
-            }
-            if (f.getValue().isNull()) {
-                continue;
-            }
-            JsonNode value = f.getValue();
-            if (value.isTextual() && (f.getKey().equals("likelihood") || f.getKey().equals("updater"))) {
-                value = JSON.getNodeFactory().textNode(value.asText().toUpperCase(Locale.ROOT));
-            }
-            merged.set(f.getKey(), value);
-        }
+        merge(merged, overrides, "");
         try {
             return JSON.treeToValue(merged, VaeConfig.class);
+        } catch (InvalidTypeIdException e) {
+            throw new IllegalArgumentException("unknown block type '" + e.getTypeId()
+                    + "'; blocks are dense, conv, reshape and deconv");
         } catch (JsonProcessingException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IllegalArgumentException iae) {
@@ -179,10 +212,48 @@ public record VaeConfig(
         }
     }
 
-    private static List<String> iterable(Iterator<String> it) {
-        List<String> out = new java.util.ArrayList<>();
-        it.forEachRemaining(out::add);
-        return out;
+    private static void merge(ObjectNode into, JsonNode overrides, String prefix) {
+        Iterator<Map.Entry<String, JsonNode>> fields = overrides.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            String key = f.getKey();
+            JsonNode value = f.getValue();
+            JsonNode current = into.get(key);
+            if (current == null) {
+                List<String> known = new ArrayList<>();
+                into.fieldNames().forEachRemaining(known::add);
+                throw new IllegalArgumentException("unknown config field '" + prefix + key + "'; known fields: " + known);
+            }
+            if (value.isNull()) {
+                continue;
+            }
+            if (value.isObject() && current.isObject()) {
+                merge((ObjectNode) current, value, prefix + key + ".");
+                continue;
+            }
+            if (value.isTextual() && (key.equals("likelihood") || key.equals("updater"))) {
+                value = JSON.getNodeFactory().textNode(value.asText().toUpperCase(Locale.ROOT));
+            }
+            into.set(key, value);
+        }
+    }
+
+    private static String blocks(List<Block> blocks) {
+        return blocks.stream().map(VaeConfig::blockName).collect(Collectors.joining(", ", "[", "]"));
+    }
+
+    private static String blockName(Block b) {
+        if (b instanceof Block.Dense d) {
+            return "dense " + d.width();
+        }
+        if (b instanceof Block.Conv c) {
+            return "conv " + c.filters() + " k" + c.kernel() + " s" + c.stride() + " p" + c.padding();
+        }
+        if (b instanceof Block.Deconv c) {
+            return "deconv " + c.filters() + " k" + c.kernel() + " s" + c.stride() + " p" + c.padding();
+        }
+        Block.Reshape r = (Block.Reshape) b;
+        return "reshape " + r.channels() + "x" + r.height() + "x" + r.width();
     }
 
     private static String abbreviate(String s) {
@@ -195,16 +266,23 @@ public record VaeConfig(
         }
     }
 
-    private static List<Integer> checkSizes(String field, List<Integer> sizes) {
-        if (sizes == null) {
-            throw new IllegalArgumentException(field + " must be a list of layer widths, got null");
+    private static List<Integer> checkInputShape(List<Integer> shape) {
+        if (shape == null) {
+            return List.of();
         }
-        for (Integer s : sizes) {
-            if (s == null || s < 1) {
-                throw new IllegalArgumentException(field + " entries must be >= 1, got " + sizes);
-            }
+        if (shape.stream().anyMatch(java.util.Objects::isNull) || (shape.size() != 0 && shape.size() != 1 && shape.size() != 3)
+                || shape.stream().anyMatch(s -> s != null && s < 1)) {
+            throw new IllegalArgumentException("inputShape must be [] (from the data), [size] or [channels, height, "
+                    + "width] with sides >= 1, got " + shape);
         }
-        return List.copyOf(sizes);
+        return List.copyOf(shape);
+    }
+
+    private static List<Block> checkBlocks(String field, List<Block> blocks) {
+        if (blocks == null || blocks.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException(field + " must be a list of blocks, got " + blocks);
+        }
+        return List.copyOf(blocks);
     }
 
     private static String checkActivation(String name) {

@@ -87,9 +87,9 @@ public final class DataSets {
         List<URI> train = List.of(resource("mnist10k-train-images-idx3-ubyte.gz"), resource("mnist10k-train-labels-idx1-ubyte.gz"));
         List<URI> test = List.of(resource("mnist10k-test-images-idx3-ubyte.gz"), resource("mnist10k-test-labels-idx1-ubyte.gz"));
         String sha = verifyEmbeddedChecksums();
-        INDArray[] tr = readIdx(train);
-        INDArray[] te = readIdx(test);
-        return new DataSplit("mnist10k", sha, tr[0], tr[1], te[0], te[1], null);
+        Idx tr = readIdx(train);
+        Idx te = readIdx(test);
+        return new DataSplit("mnist10k", sha, tr.shape(), tr.x(), tr.y(), te.x(), te.y(), null);
     }
 
     private static DataSplit idxDirectory(String id, Path dir, DataOptions options, boolean fashion) {
@@ -105,24 +105,28 @@ public final class DataSets {
         Optional<Path> testLabels = find(dir, prefix, List.of("t10k", "test"), "labels");
         List<URI> train = new ArrayList<>(List.of(trainImages.toUri()));
         trainLabels.ifPresent(p -> train.add(p.toUri()));
-        INDArray[] tr = readIdx(train);
+        Idx tr = readIdx(train);
         if (testImages.isEmpty()) {
             String sha = sha256(train);
-            return holdout(id, sha, tr[0], tr[1], null, options);
+            return holdout(id, sha, tr.shape(), tr.x(), tr.y(), null, options);
         }
         List<URI> test = new ArrayList<>(List.of(testImages.get().toUri()));
         testLabels.ifPresent(p -> test.add(p.toUri()));
-        INDArray[] te = readIdx(test);
-        if (te[0].size(1) != tr[0].size(1)) {
-            throw new DataFormatException("IDX image sizes differ: " + trainImages + " has " + tr[0].size(1)
-                    + " pixels per image, " + testImages.get() + " has " + te[0].size(1));
+        Idx te = readIdx(test);
+        if (!te.shape().equals(tr.shape())) {
+            throw new DataFormatException("IDX image sizes differ: " + trainImages + " has images of " + tr.shape()
+                    + ", " + testImages.get() + " has " + te.shape());
         }
         String sha = sha256(Stream.concat(train.stream(), test.stream()).toList());
-        return new DataSplit(id, sha, tr[0], tr[1], te[0], te[1], null);
+        return new DataSplit(id, sha, tr.shape(), tr.x(), tr.y(), te.x(), te.y(), null);
+    }
+
+    /** IDX images [n, rows·cols] in [0, 1], labels [n] or null, and the image shape [1, rows, cols]. */
+    record Idx(INDArray x, INDArray y, List<Integer> shape) {
     }
 
     /** Reads IDX images (and labels) through {@link IdxRecordReader} and DataVec's iterator; pixels scaled to [0, 1]. */
-    static INDArray[] readIdx(List<URI> files) {
+    static Idx readIdx(List<URI> files) {
         try (IdxRecordReader reader = new IdxRecordReader()) {
             reader.initialize(new CollectionInputSplit(files));
             boolean labelled = reader.hasLabels();
@@ -144,7 +148,7 @@ public final class DataSets {
             }
             INDArray x = xs.size() == 1 ? xs.get(0) : Nd4j.vstack(xs.toArray(new INDArray[0]));
             INDArray y = labelled ? Nd4j.concat(0, ys.toArray(new INDArray[0])) : null;
-            return new INDArray[] {x, y};
+            return new Idx(x, y, List.of(1, reader.rows(), reader.cols()));
         } catch (IOException e) {
             throw new DataFormatException("cannot read IDX files " + files + ": " + e.getMessage(), e);
         }
@@ -192,19 +196,19 @@ public final class DataSets {
         }
         DataNormalization normalizer = "standardize".equals(options.csvNormalizer())
                 ? new NormalizerStandardize() : new NormalizerMinMaxScaler(0, 1);
-        return holdout(id, sha256(List.of(file.toUri())), x, y, normalizer, options);
+        return holdout(id, sha256(List.of(file.toUri())), List.of(Math.toIntExact(x.size(1))), x, y, normalizer, options);
     }
 
     /** Seeded random holdout; fits {@code normalizer} (if any) on the training rows only and applies it to both. */
-    private static DataSplit holdout(String id, String sha, INDArray x, INDArray y, DataNormalization normalizer,
-            DataOptions options) {
+    private static DataSplit holdout(String id, String sha, List<Integer> shape, INDArray x, INDArray y,
+            DataNormalization normalizer, DataOptions options) {
         int n = (int) x.size(0);
         int nTest = (int) Math.round(n * options.testFraction());
         if (nTest < 1 || nTest >= n) {
             throw new DataFormatException(id + ": " + n + " rows are too few for a " + options.testFraction()
                     + " holdout split");
         }
-        int[] perm = Permutations.shuffled(n, new Random(options.seed()));
+        int[] perm = Permutations.shuffled(n, new Random(io.github.vae4j.util.Seeds.derive(options.seed(), io.github.vae4j.util.Seeds.Stream.TEST_SPLIT, 0)));
         int[] testIdx = java.util.Arrays.copyOfRange(perm, 0, nTest);
         int[] trainIdx = java.util.Arrays.copyOfRange(perm, nTest, n);
         INDArray trainX = Nd4j.pullRows(x, 1, trainIdx);
@@ -217,7 +221,7 @@ public final class DataSets {
             normalizer.transform(testX);
         }
         log.info("{}: no test split given, held out {} of {} rows (seed {})", id, nTest, n, options.seed());
-        return new DataSplit(id, sha, trainX, trainY, testX, testY, normalizer);
+        return new DataSplit(id, sha, shape, trainX, trainY, testX, testY, normalizer);
     }
 
     /**

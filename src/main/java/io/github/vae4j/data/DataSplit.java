@@ -3,11 +3,14 @@ package io.github.vae4j.data;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 
+import java.util.List;
+
 /**
  * A loaded data set, normalized and split.
  *
  * @param id          data set id as given ("mnist10k", "fashion", "idx:/dir", "csv:/file.csv")
  * @param sha256      SHA-256 over the source files' bytes, in a fixed order
+ * @param shape       the shape of one example: [channels, height, width] for images, [d] for table rows
  * @param trainX      [n, d] training features, normalized (pixels in [0, 1])
  * @param trainLabels [n] class labels, or null when the data has none
  * @param testX       [m, d] test features
@@ -15,8 +18,17 @@ import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
  * @param normalizer  the normalizer fitted on the training data (CSV), or null when the data needs none (pixels,
  *                    scaled by a fixed 1/255)
  */
-public record DataSplit(String id, String sha256, INDArray trainX, INDArray trainLabels, INDArray testX,
+public record DataSplit(String id, String sha256, List<Integer> shape, INDArray trainX, INDArray trainLabels, INDArray testX,
                         INDArray testLabels, DataNormalization normalizer) {
+
+    public DataSplit {
+        shape = List.copyOf(shape);
+        long size = shape.stream().mapToLong(Integer::longValue).reduce(1, (a, b) -> a * b);
+        if (size != trainX.size(1)) {
+            throw new IllegalArgumentException("data set " + id + ": shape " + shape + " has " + size
+                    + " values but the rows have " + trainX.size(1));
+        }
+    }
 
     public long dimensions() {
         return trainX.size(1);

@@ -16,7 +16,7 @@ public class DynamicBinarization implements DataSetPreProcessor {
     private final Random rng;
 
     public DynamicBinarization(long seed) {
-        this.rng = io.github.vae4j.model.Seeds.generator(seed);
+        this.rng = io.github.vae4j.util.Seeds.generator(seed);
     }
 
     @Override

@@ -112,6 +112,16 @@ public class IdxRecordReader extends BaseRecordReader {
         return count;
     }
 
+    /** Image height (rows). */
+    public int rows() {
+        return rows;
+    }
+
+    /** Image width (columns). */
+    public int cols() {
+        return cols;
+    }
+
     /** Pixels per image (rows · cols). */
     public int imageSize() {
         return rows * cols;

@@ -12,7 +12,7 @@ import java.util.Random;
 
 /**
  * Minibatches of an in-memory feature matrix for autoencoder training: each {@link DataSet} has features = labels
- * = the batch rows. Every {@link #reset()} starts a new epoch in a new order drawn from {@code seed + epoch}, so a
+ * = the batch rows. Every {@link #reset()} starts a new epoch in a new order drawn from the run seed and the epoch ({@code Seeds.Stream.SHUFFLE}), so a
  * run is reproducible and every epoch differs. An optional pre-processor (e.g. {@link DynamicBinarization}) runs on
  * each batch. The last batch may be smaller; {@code maxBatches} caps batches per epoch (0 = no cap).
  */
@@ -83,7 +83,7 @@ public class ShuffledBatchIterator implements DataSetIterator {
     @Override
     public void reset() {
         epoch++;
-        order = Permutations.shuffled((int) features.size(0), new Random(seed + epoch));
+        order = Permutations.shuffled((int) features.size(0), new Random(io.github.vae4j.util.Seeds.derive(seed, io.github.vae4j.util.Seeds.Stream.SHUFFLE, epoch)));
         position = 0;
         batchesServed = 0;
     }

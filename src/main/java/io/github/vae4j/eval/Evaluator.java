@@ -4,6 +4,7 @@ import io.github.vae4j.model.Elbo;
 import io.github.vae4j.model.Inputs;
 import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.Posterior;
+import io.github.vae4j.util.Seeds;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -36,7 +37,7 @@ public final class Evaluator {
         for (long from = 0; from < n; from += BATCH) {
             INDArray xb = x.get(NDArrayIndex.interval(from, Math.min(n, from + BATCH)), NDArrayIndex.all());
             Posterior q = model.encode(xb);
-            Elbo e = Elbo.estimate(model, xb, q, elboSamples, seed + from);
+            Elbo e = Elbo.estimate(model, xb, q, elboSamples, Seeds.derive(seed, Seeds.Stream.ELBO, from));
             recon += e.reconstruction().sumNumber().doubleValue();
             kl += e.kl().sumNumber().doubleValue();
             mus.add(q.mu());
@@ -44,7 +45,7 @@ public final class Evaluator {
         }
         Posterior all = new Posterior(Nd4j.vstack(mus.toArray(new INDArray[0])), Nd4j.vstack(logVars.toArray(new INDArray[0])));
         double[] variance = Diagnostics.latentVariance(all);
-        double[] ll = ImportanceSampling.logLikelihood(model, x, all, k, seed + 7919);
+        double[] ll = ImportanceSampling.logLikelihood(model, x, all, k, seed);
         double meanLl = java.util.Arrays.stream(ll).average().orElse(Double.NaN);
         return new Evaluation(n, (recon + kl) / n, recon / n, kl / n, elboSamples, meanLl, k,
                 Diagnostics.activeUnits(variance), Diagnostics.klPerDimension(all), variance,

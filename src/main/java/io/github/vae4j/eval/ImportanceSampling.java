@@ -1,11 +1,10 @@
 package io.github.vae4j.eval;
 
-import io.github.vae4j.model.DenseDecoder;
-import io.github.vae4j.model.DenseStep;
 import io.github.vae4j.model.Inputs;
 import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.Posterior;
 import io.github.vae4j.model.ScratchWorkspace;
+import io.github.vae4j.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -21,7 +20,9 @@ import java.util.Arrays;
  * computed in log space with a running log-sum-exp per example. The estimate is a lower bound in expectation that
  * rises with k towards log p(x); k = 1 is the ELBO.
  *
- * <p>Examples are split over one thread per core (each with its own buffers and workspace; every batch of examples
+ * <p>log p(x|z) comes from the model itself ({@link LatentVariableModel#reconstructionLogLikelihood}: for a
+ * {@code VaeModel}, its graph's own decoder layers and output loss). Examples are split over one thread per core
+ * (each with its own copy of the model, {@link LatentVariableModel#forThread()}, its buffers and workspace; every batch of examples
  * draws from its own seeded generator, so results do not depend on the thread count). Memory is bounded whatever
  * k and n: rows (examples × samples) are decoded {@value #CHUNK_ROWS} at a time into
  * buffers allocated once, and the likelihood's temporaries live in a workspace that is reset every chunk (ND4J
@@ -64,12 +65,11 @@ public final class ImportanceSampling {
         if (n == 0) {
             return out;
         }
-        DenseDecoder decoder = model.decoder();
         int examplesPerPass = Math.max(1, Math.min(n, CHUNK_ROWS / Math.min(k, CHUNK_ROWS)));
         int batches = (n + examplesPerPass - 1) / examplesPerPass;
         int threads = Math.max(1, Math.min(batches, Runtime.getRuntime().availableProcessors()));
         if (threads == 1) {
-            run(decoder, x, q, k, seed, out, 0, batches, examplesPerPass);
+            run(model, x, q, k, seed, out, 0, batches, examplesPerPass);
             return out;
         }
         // contiguous runs of batches per thread; each batch seeds its own generator, so the result does not
@@ -84,7 +84,8 @@ public final class ImportanceSampling {
             for (int t = 0; t < threads; t++) {
                 int first = (int) ((long) batches * t / threads);
                 int last = (int) ((long) batches * (t + 1) / threads);
-                parts.add(pool.submit(() -> run(decoder, x, q, k, seed, out, first, last, examplesPerPass)));
+                LatentVariableModel copy = t == 0 ? model : model.forThread();
+                parts.add(pool.submit(() -> run(copy, x, q, k, seed, out, first, last, examplesPerPass)));
             }
             for (java.util.concurrent.Future<?> f : parts) {
                 f.get();
@@ -101,19 +102,19 @@ public final class ImportanceSampling {
     }
 
     /** Estimates for the example batches [firstBatch, lastBatch) on the calling thread, into {@code out}. */
-    private static void run(DenseDecoder decoder, INDArray x, Posterior q, int k, long seed, double[] out,
+    private static void run(LatentVariableModel model, INDArray x, Posterior q, int k, long seed, double[] out,
             int firstBatch, int lastBatch, int examplesPerPass) {
         int n = (int) x.size(0);
-        DataType type = decoder.output().weights().dataType();
+        DataType type = q.mu().dataType();
         int samplesPerPass = Math.max(1, Math.min(k, CHUNK_ROWS / examplesPerPass));
-        Buffers buf = new Buffers(decoder, type, (long) examplesPerPass * samplesPerPass, x.size(1));
+        Buffers buf = new Buffers(model.latentSize(), type, (long) examplesPerPass * samplesPerPass, x.size(1));
         double[] max = new double[examplesPerPass];
         double[] sum = new double[examplesPerPass];
         try {
             for (int batch = firstBatch; batch < lastBatch; batch++) {
                 int from = batch * examplesPerPass;
                 int b = Math.min(examplesPerPass, n - from);
-                Random rng = io.github.vae4j.model.Seeds.generator(seed + 1_000_003L * from);
+                Random rng = Seeds.generator(Seeds.derive(seed, Seeds.Stream.IMPORTANCE_SAMPLING, from));
                 buf.loadExamples(x, q, from, b, samplesPerPass);
                 Arrays.fill(max, Double.NEGATIVE_INFINITY);
                 Arrays.fill(sum, 0.0);
@@ -121,7 +122,7 @@ public final class ImportanceSampling {
                     int s = Math.min(samplesPerPass, k - done);
                     double[] w;
                     try (MemoryWorkspace ws = ScratchWorkspace.open(WORKSPACE)) {
-                        w = buf.logWeights(decoder, (long) s * b, rng);
+                        w = buf.logWeights(model, (long) s * b, rng);
                     }
                     accumulate(w, s, b, max, sum);
                 }
@@ -130,7 +131,7 @@ public final class ImportanceSampling {
                 }
             }
         } finally {
-            ScratchWorkspace.release(WORKSPACE);
+            ScratchWorkspace.releaseAll();
         }
     }
 
@@ -174,11 +175,8 @@ public final class ImportanceSampling {
         private final INDArray halfLogVarSum;
         private final INDArray eps;
         private final INDArray z;
-        private final INDArray[] hidden;
-        private final INDArray logits;
 
-        Buffers(DenseDecoder decoder, DataType type, long rows, long inputSize) {
-            long latent = decoder.latentSize();
+        Buffers(long latent, DataType type, long rows, long inputSize) {
             try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
                 x = Nd4j.createUninitialized(type, new long[] {rows, inputSize}, 'c');
                 mu = Nd4j.createUninitialized(type, new long[] {rows, latent}, 'c');
@@ -186,11 +184,6 @@ public final class ImportanceSampling {
                 halfLogVarSum = Nd4j.createUninitialized(type, new long[] {rows, 1}, 'c');
                 eps = Nd4j.createUninitialized(type, new long[] {rows, latent}, 'c');
                 z = Nd4j.createUninitialized(type, new long[] {rows, latent}, 'c');
-                hidden = new INDArray[decoder.hidden().size()];
-                for (int i = 0; i < hidden.length; i++) {
-                    hidden[i] = Nd4j.createUninitialized(type, new long[] {rows, decoder.hidden().get(i).nOut()}, 'c');
-                }
-                logits = Nd4j.createUninitialized(type, new long[] {rows, decoder.output().nOut()}, 'c');
             }
         }
 
@@ -212,17 +205,11 @@ public final class ImportanceSampling {
         }
 
         /** log p(x|z) + log p(z) − log q(z|x) for the first {@code rows} rows, with fresh ε. */
-        double[] logWeights(DenseDecoder decoder, long rows, Random rng) {
+        double[] logWeights(LatentVariableModel model, long rows, Random rng) {
             INDArray e = rows(eps, 0, rows);
             Nd4j.randn(e, rng);
             INDArray zr = rows(z, 0, rows).assign(e).muli(rows(sigma, 0, rows)).addi(rows(mu, 0, rows));
-            INDArray h = zr;
-            for (int i = 0; i < hidden.length; i++) {
-                DenseStep step = decoder.hidden().get(i);
-                h = step.forward(h, rows(hidden[i], 0, rows));
-            }
-            INDArray l = decoder.output().preOutput(h, rows(logits, 0, rows));
-            INDArray logW = decoder.likelihood().logLikelihood(rows(x, 0, rows), l, decoder.output().activation());
+            INDArray logW = model.reconstructionLogLikelihood(rows(x, 0, rows), zr).reshape(rows, 1);
             // log p(z) − log q(z|x) = −½‖z‖² + ½‖ε‖² + ½ Σ log σ²   (the log 2π terms cancel)
             INDArray zz = zr.mul(zr).sum(true, 1);
             INDArray ee = e.mul(e).sum(true, 1);

@@ -1,6 +1,7 @@
 package io.github.vae4j.model;
 
 import io.github.vae4j.nn.VaeMath;
+import io.github.vae4j.util.Seeds;
 import io.github.vae4j.nn.VariationalLayerImpl;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -34,7 +35,6 @@ public record Elbo(INDArray reconstruction, INDArray kl, int samples) {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         }
-        DenseDecoder decoder = model.decoder();
         INDArray kl = VaeMath.klDivergencePerExample(q.mu(), q.logVar()).reshape(x.size(0));
         INDArray recon = Nd4j.zeros(q.mu().dataType(), x.size(0));
         INDArray xs = x.castTo(q.mu().dataType());
@@ -44,7 +44,7 @@ public record Elbo(INDArray reconstruction, INDArray kl, int samples) {
                 try (MemoryWorkspace ws = ScratchWorkspace.open(WORKSPACE)) {
                     INDArray eps = Nd4j.randn(Nd4j.createUninitialized(q.mu().dataType(), q.mu().shape()), rng);
                     INDArray z = VariationalLayerImpl.reparameterize(q.mu(), q.logVar(), eps);
-                    recon.subi(decoder.logLikelihood(xs, z));
+                    recon.subi(model.reconstructionLogLikelihood(xs, z));
                 }
             }
         } finally {

@@ -1,20 +1,31 @@
 package io.github.vae4j.model;
 
+import org.nd4j.linalg.api.ndarray.INDArray;
+
 /**
- * What evaluation needs from a VAE with a Gaussian posterior and a N(0, I) prior: the encoder q(z|x) and a dense
- * decoder p(x|z). Implemented by {@link VaeModel} and by the benchmark's wrapper of DL4J's built-in layer.
+ * What evaluation needs from a VAE with a Gaussian posterior and a N(0, I) prior: the encoder q(z|x) and the decoder's
+ * log p(x|z). Implemented by {@link VaeModel} (through its graph's own layers) and by the benchmark's wrapper of
+ * DL4J's built-in layer.
  */
 public interface LatentVariableModel {
 
-    /** Data dimensions. */
+    /** Values per example of the flat data. */
     long inputSize();
 
     /** Latent dimensions. */
     int latentSize();
 
     /** q(z|x) for x [n, inputSize]; the arrays are detached from any workspace. */
-    Posterior encode(org.nd4j.linalg.api.ndarray.INDArray x);
+    Posterior encode(INDArray x);
 
-    /** The decoder as plain dense steps over the current parameters (views, not copies). */
-    DenseDecoder decoder();
+    /** Per-example log p(x|z) in nats, [n], for x [n, inputSize] and z [n, latentSize]; detached. */
+    INDArray reconstructionLogLikelihood(INDArray x, INDArray z);
+
+    /**
+     * A model that a second thread may use while this one is in use: this model itself when its methods keep no
+     * state, else a copy with the same parameters.
+     */
+    default LatentVariableModel forThread() {
+        return this;
+    }
 }

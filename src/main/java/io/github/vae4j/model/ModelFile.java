@@ -1,7 +1,16 @@
 package io.github.vae4j.model;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.github.vae4j.config.VaeConfig;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.util.ModelSerializer;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
@@ -23,6 +32,10 @@ import java.util.zip.ZipFile;
  * updaterState.bin, optional normalizer.bin) plus the entry {@value #METADATA_ENTRY}. Plain DL4J code restores
  * it with {@code ComputationGraph.load(file, false)} when vae4j's jar is on the classpath.
  *
+ * <p>Format 1 (vae4j 0.1) named layer classes that no longer exist; such a file is read by building the network
+ * from its stored config (migrated to the current schema) and loading its parameters and updater state
+ * ({@code coefficients.bin}, {@code updaterState.bin}) into it, which have the same layout.
+ *
  * <p>Writes go to a temporary file in the target directory that is moved into place atomically, so a failure never
  * leaves a half-written model behind.
  */
@@ -31,7 +44,11 @@ public final class ModelFile {
     /** Zip entry that holds {@link ModelMetadata} as JSON. */
     public static final String METADATA_ENTRY = "vae4j-metadata.json";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    /** Format 1 model files (vae4j 0.1: MLP only, layer classes in package nn), read through their config. */
+    static final int LEGACY_FORMAT_VERSION = 1;
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+            .registerModule(new SimpleModule().addDeserializer(VaeConfig.class, new ConfigReader()));
 
     private ModelFile() {
     }
@@ -75,9 +92,10 @@ public final class ModelFile {
             } catch (IOException | IllegalArgumentException ex) {
                 throw new IOException("corrupt vae4j metadata in " + file + ": " + firstLine(ex.getMessage()), ex);
             }
-            if (m.formatVersion() != ModelMetadata.FORMAT_VERSION) {
+            if (m.formatVersion() != ModelMetadata.FORMAT_VERSION && m.formatVersion() != LEGACY_FORMAT_VERSION) {
                 throw new IOException("unsupported vae4j model format version " + m.formatVersion() + " in " + file
-                        + " (this vae4j reads version " + ModelMetadata.FORMAT_VERSION + ")");
+                        + " (this vae4j reads versions " + LEGACY_FORMAT_VERSION + " to " + ModelMetadata.FORMAT_VERSION
+                        + ")");
             }
             if (m.config() == null) {
                 throw new IOException("corrupt vae4j metadata in " + file + ": no config");
@@ -91,12 +109,62 @@ public final class ModelFile {
         ComputationGraph graph;
         DataNormalization normalizer;
         try {
-            graph = ModelSerializer.restoreComputationGraph(file.toFile(), true);
+            graph = metadata.formatVersion() == LEGACY_FORMAT_VERSION ? readLegacyGraph(file, metadata.config())
+                    : ModelSerializer.restoreComputationGraph(file.toFile(), true);
             normalizer = ModelSerializer.restoreNormalizerFromFile(file.toFile());
         } catch (RuntimeException e) {
             throw new IOException("corrupt model file " + file + ": " + firstLine(e.getMessage()), e);
         }
-        return new Contents(graph, metadata, normalizer);
+        VaeNetwork.attachUpdater(graph);
+        ModelMetadata current = new ModelMetadata(ModelMetadata.FORMAT_VERSION, metadata.config(), metadata.seed(),
+                metadata.datasetId(), metadata.datasetSha256(), metadata.metrics(), metadata.vae4jVersion(),
+                metadata.dl4jVersion(), metadata.javaVersion(), metadata.os(), metadata.gitCommit(), metadata.createdAt());
+        return new Contents(graph, current, normalizer);
+    }
+
+    /** A format-1 file's network: built from its config, parameters (and Adam state, if stored) loaded into it. */
+    private static ComputationGraph readLegacyGraph(Path file, VaeConfig config) throws IOException {
+        try (ZipFile zip = openZip(file)) {
+            INDArray params = readArray(zip, "coefficients.bin", file);
+            ComputationGraph graph = VaeNetwork.build(config, params.dataType() == DataType.DOUBLE ? DataType.DOUBLE
+                    : DataType.FLOAT);
+            if (params.length() != graph.numParams()) {
+                throw new IOException("format 1 model " + file + " has " + params.length()
+                        + " parameters but its config describes " + graph.numParams());
+            }
+            graph.setParams(params.reshape(1, params.length()));
+            if (zip.getEntry("updaterState.bin") != null && graph.getUpdater(true) != null) {
+                INDArray state = readArray(zip, "updaterState.bin", file);
+                INDArray view = graph.getUpdater().getStateViewArray();
+                if (view != null && view.length() == state.length()) {
+                    view.assign(state.reshape(view.shape()));
+                }
+            }
+            return graph;
+        }
+    }
+
+    private static INDArray readArray(ZipFile zip, String entry, Path file) throws IOException {
+        ZipEntry e = zip.getEntry(entry);
+        if (e == null) {
+            throw new IOException("corrupt model file " + file + ": no " + entry + " entry");
+        }
+        try (InputStream in = zip.getInputStream(e); java.io.DataInputStream data = new java.io.DataInputStream(in)) {
+            return Nd4j.read(data);
+        }
+    }
+
+    /** Reads a stored config through {@link VaeConfig#fromTree}, which migrates older schemas. */
+    private static final class ConfigReader extends StdDeserializer<VaeConfig> {
+        ConfigReader() {
+            super(VaeConfig.class);
+        }
+
+        @Override
+        public VaeConfig deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+            JsonNode tree = p.readValueAsTree();
+            return VaeConfig.fromTree(tree);
+        }
     }
 
     private static ZipFile openZip(Path file) throws IOException {

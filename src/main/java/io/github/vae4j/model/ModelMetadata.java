@@ -41,8 +41,11 @@ public record ModelMetadata(
         String gitCommit,
         String createdAt) {
 
-    /** Current model file format version; {@link ModelFile} refuses other versions. */
-    public static final int FORMAT_VERSION = 1;
+    /**
+     * Current model file format version: 2 (layer classes in packages nn and engine, config schema 2). {@link ModelFile}
+     * also reads version 1 and refuses any other.
+     */
+    public static final int FORMAT_VERSION = 2;
 
     public ModelMetadata {
         metrics = metrics == null ? Map.of() : Map.copyOf(new TreeMap<>(metrics));

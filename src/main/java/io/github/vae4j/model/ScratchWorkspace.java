@@ -15,7 +15,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class ScratchWorkspace {
 
-    private static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
+    static final WorkspaceConfiguration CONFIG = WorkspaceConfiguration.builder()
             .initialSize(0).overallocationLimit(0.1).policyAllocation(AllocationPolicy.OVERALLOCATE)
             .policyLearning(LearningPolicy.FIRST_LOOP).policySpill(SpillPolicy.REALLOCATE).build();
 
@@ -25,6 +25,11 @@ public final class ScratchWorkspace {
     /** Activates the workspace {@code name} of this thread for one iteration (close the result to end it). */
     public static MemoryWorkspace open(String name) {
         return Nd4j.getWorkspaceManager().getAndActivateWorkspace(CONFIG, name);
+    }
+
+    /** Frees every workspace of the calling thread (for worker threads that end). */
+    public static void releaseAll() {
+        Nd4j.getWorkspaceManager().destroyAllWorkspacesForCurrentThread();
     }
 
     /** Frees this thread's workspace {@code name}. */

@@ -1,19 +1,14 @@
 package io.github.vae4j.model;
 
-import io.github.vae4j.nn.FusedGraphUpdater;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.nn.ReconstructionLoss;
-import io.github.vae4j.nn.VaeMath;
+import io.github.vae4j.util.Seeds;
 import io.github.vae4j.nn.VariationalLayer;
 import io.github.vae4j.nn.VariationalLayerImpl;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
-import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
-import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
@@ -21,6 +16,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -28,49 +24,75 @@ import java.util.Optional;
  * decoder p(x|z), trained by maximizing ELBO(x) = E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)).
  *
  * <p>This is the facade the rest of vae4j (and user code) talks to. It owns the DL4J {@link ComputationGraph} built
- * by {@link VaeNetwork}, the {@link VaeConfig}, the provenance {@link ModelMetadata} and an optional input
- * normalizer. Sign convention: DL4J's training score is the negative ELBO (times β on the KL) in nats per example;
- * {@link #elbo} returns the ELBO itself, per example.
+ * by {@link VaeNetwork} from the {@link VaeConfig}, the provenance {@link ModelMetadata} and an optional input
+ * normalizer. Every method runs the graph's own layers (encoder up to "z", decoder from "z"'s successor to "px");
+ * there is no second copy of the forward pass. Sign convention: DL4J's training score is the negative ELBO (with the
+ * objective's KL weight) in nats per example; {@link #elbo} returns the ELBO itself, per example.
  *
- * <p>Inputs are [n, inputSize] matrices of already-normalized data (see {@link #normalizer()}). Methods are
- * inference-only and do not change the network. Not thread-safe.
+ * <p>Inputs are flat [n, inputSize] matrices of already-normalized data (see {@link #normalizer()}); images are
+ * flattened channels first, row-major. Methods are inference-only and do not change the parameters. Not
+ * thread-safe: use {@link #forThread()} for a second thread.
  */
 public final class VaeModel implements LatentVariableModel {
 
     private final ComputationGraph graph;
     private final VaeConfig config;
     private final DataNormalization normalizer;
+    private final GraphRunner runner;
+    private final String firstEncoderVertex;
+    private final String firstDecoderVertex;
+    private final String lastDecoderVertex;
     private ModelMetadata metadata;
 
-    private VaeModel(ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer) {
-        FusedGraphUpdater.install(graph);
+    VaeModel(ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer) {
         this.graph = graph;
         this.config = metadata.config();
         this.metadata = metadata;
         this.normalizer = normalizer;
+        this.runner = new GraphRunner(graph);
+        List<String> order = vertexOrder(graph);
+        int z = order.indexOf(VaeNetwork.LATENT);
+        int px = order.indexOf(VaeNetwork.OUTPUT);
+        if (z < 0 || px < 0 || !(graph.getLayer(VaeNetwork.LATENT) instanceof VariationalLayerImpl)) {
+            throw new IllegalArgumentException("the network does not have vae4j's layout (a VariationalLayer '"
+                    + VaeNetwork.LATENT + "' and an output layer '" + VaeNetwork.OUTPUT + "'), got vertices " + order);
+        }
+        this.firstEncoderVertex = order.get(0);
+        this.firstDecoderVertex = order.get(z + 1);
+        this.lastDecoderVertex = order.get(px - 1);
     }
 
-    /** A new model with freshly initialized float32 weights. */
+    /** A new model with freshly initialized float32 weights; the config's input shape must be set. */
     public static VaeModel create(VaeConfig config) {
         return create(config, DataType.FLOAT, null);
     }
 
     /** A new model in the given precision, optionally with an input normalizer to save alongside it. */
     public static VaeModel create(VaeConfig config, DataType dataType, DataNormalization normalizer) {
-        return new VaeModel(VaeNetwork.build(config, dataType), ModelMetadata.forNewModel(config), normalizer);
+        return create(config, dataType, normalizer, VaeNetwork.Layers.VAE4J);
+    }
+
+    /** As {@link #create(VaeConfig, DataType, DataNormalization)} with the given layer implementations. */
+    public static VaeModel create(VaeConfig config, DataType dataType, DataNormalization normalizer,
+            VaeNetwork.Layers layers) {
+        return new VaeModel(VaeNetwork.build(config, dataType, layers), ModelMetadata.forNewModel(config), normalizer);
     }
 
     /**
-     * Loads a model written by {@link #save}.
+     * Loads a model written by {@link #save} (any supported format version).
      *
-     * @throws IOException if the file is missing, not a vae4j model, of another format version, or corrupt; the
-     *                     message names the file and the problem
+     * @throws IOException if the file is missing, not a vae4j model, of an unsupported format version, or corrupt;
+     *                     the message names the file and the problem
      */
     public static VaeModel load(Path file) throws IOException {
         ModelFile.Contents c = ModelFile.read(file);
-        VaeModel model = new VaeModel(c.graph(), c.metadata(), c.normalizer());
-        model.checkGraphMatchesConfig(file);
-        return model;
+        try {
+            VaeModel model = new VaeModel(c.graph(), c.metadata(), c.normalizer());
+            model.checkGraphMatchesConfig();
+            return model;
+        } catch (IllegalArgumentException e) {
+            throw new IOException("model " + file + " is inconsistent: " + e.getMessage(), e);
+        }
     }
 
     /** Writes the model atomically (temp file + move): a failed save never leaves a half-written file. */
@@ -103,14 +125,15 @@ public final class VaeModel implements LatentVariableModel {
         return Optional.ofNullable(normalizer);
     }
 
-    /** The reconstruction likelihood p(x|z) of this model. */
+    /** The reconstruction likelihood p(x|z) of this model (the output layer's loss). */
     public ReconstructionLoss likelihood() {
-        return (ReconstructionLoss) outputConf().getLossFn();
+        return (ReconstructionLoss) VaeNetwork.outputLoss(graph);
     }
 
-    /** Sets the KL weight β used by training from now on (KL warm-up); the ELBO methods here always use β = 1. */
-    public void setKlWeight(double beta) {
-        latentConf().setBeta(beta);
+    /** A copy on its own parameter arrays (same values), for use by a second thread. */
+    @Override
+    public VaeModel forThread() {
+        return new VaeModel(graph.clone(), metadata, normalizer);
     }
 
     @Override
@@ -126,18 +149,11 @@ public final class VaeModel implements LatentVariableModel {
     /** Encodes x into q(z|x): μ (the embedding) and log σ². */
     @Override
     public Posterior encode(INDArray x) {
-        return encodeChecked(checkInput(x, config.inputSize(), "x"));
-    }
-
-    private Posterior encodeChecked(INDArray x) {
-        INDArray h = x;
-        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            for (int i = 0; i < config.encoderSizes().size(); i++) {
-                h = activate(VaeNetwork.encoderLayer(i), h);
-            }
-            Pair<INDArray, INDArray> q = latentLayer().posterior(h);
-            return new Posterior(q.getFirst(), q.getSecond());
-        }
+        INDArray xs = checkInput(x, inputSize(), "x");
+        INDArray h = firstEncoderVertex.equals(VaeNetwork.LATENT) ? xs
+                : runner.forward(firstEncoderVertex, vertexBefore(VaeNetwork.LATENT), xs);
+        Pair<INDArray, INDArray> q = latentLayer().posterior(h);
+        return new Posterior(q.getFirst(), q.getSecond());
     }
 
     /** z = μ + σ ⊙ ε with ε ~ N(0, I) drawn from a generator seeded with {@code seed}. */
@@ -148,7 +164,8 @@ public final class VaeModel implements LatentVariableModel {
 
     /** The mean of p(x|z) (pixel probabilities for Bernoulli), [n, inputSize]. */
     public INDArray decode(INDArray z) {
-        return likelihood().mean(outputActivation().getActivation(decoderPreOutput(z), false));
+        INDArray zs = checkInput(z, latentSize(), "z");
+        return likelihood().mean(runner.forward(firstDecoderVertex, VaeNetwork.OUTPUT, zs));
     }
 
     /** decode(μ(x)): the reconstruction at the posterior mean. */
@@ -164,13 +181,16 @@ public final class VaeModel implements LatentVariableModel {
         return decode(standardNormal(new long[] {n, config.latentSize()}, seed));
     }
 
-    /** Per-example log p(x|z) in nats, [n]. */
+    /** Per-example log p(x|z) in nats, [n]: minus the output layer's own per-example loss. */
+    @Override
     public INDArray reconstructionLogLikelihood(INDArray x, INDArray z) {
-        INDArray xs = checkInput(x, config.inputSize(), "x");
-        INDArray zs = checkInput(z, config.latentSize(), "z");
-        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            return decoder().logLikelihood(xs, zs);
+        INDArray xs = checkInput(x, inputSize(), "x");
+        INDArray zs = checkInput(z, latentSize(), "z");
+        if (xs.size(0) != zs.size(0)) {
+            throw new IllegalArgumentException("x and z must have the same number of rows, got " + xs.size(0) + " and "
+                    + zs.size(0));
         }
+        return runner.outputScores(firstDecoderVertex, VaeNetwork.OUTPUT, zs, xs).negi();
     }
 
     /**
@@ -178,51 +198,29 @@ public final class VaeModel implements LatentVariableModel {
      * (seeded), the KL term is closed form.
      */
     public Elbo elbo(INDArray x, int samples, long seed) {
-        return Elbo.estimate(this, checkInput(x, config.inputSize(), "x"), samples, seed);
+        return Elbo.estimate(this, checkInput(x, inputSize(), "x"), samples, seed);
     }
 
     // ---- DL4J sharp edges, handled here only ----
-
-    INDArray decoderPreOutput(INDArray z) {
-        INDArray h = checkInput(z, config.latentSize(), "z");
-        try (MemoryWorkspace ws = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
-            return decoder().preOutput(h);
-        }
-    }
-
-    /** The decoder's layers as plain dense steps over views of the current parameters. */
-    @Override
-    public DenseDecoder decoder() {
-        java.util.List<DenseStep> hidden = new java.util.ArrayList<>();
-        for (int i = 0; i < config.decoderSizes().size(); i++) {
-            hidden.add(denseStep(graph.getLayer(VaeNetwork.decoderLayer(i))));
-        }
-        return new DenseDecoder(hidden, denseStep(graph.getLayer(VaeNetwork.OUTPUT)), likelihood());
-    }
-
-    private static DenseStep denseStep(Layer layer) {
-        IActivation act = ((org.deeplearning4j.nn.conf.layers.BaseLayer) layer.conf().getLayer()).getActivationFn();
-        return new DenseStep(layer.getParam("W"), layer.getParam("b"), act);
-    }
-
-    private INDArray activate(String layer, INDArray in) {
-        return graph.getLayer(layer).activate(in, false, LayerWorkspaceMgr.noWorkspaces());
-    }
 
     private VariationalLayerImpl latentLayer() {
         return (VariationalLayerImpl) graph.getLayer(VaeNetwork.LATENT);
     }
 
-    private VariationalLayer latentConf() {
-        return (VariationalLayer) latentLayer().conf().getLayer();
+    private String vertexBefore(String name) {
+        List<String> order = vertexOrder(graph);
+        return order.get(order.indexOf(name) - 1);
     }
 
-    private BaseOutputLayer outputConf() {
-        return (BaseOutputLayer) graph.getLayer(VaeNetwork.OUTPUT).conf().getLayer();
-    }
-
-    private IActivation outputActivation() {
-        return outputConf().getActivationFn();
+    private static List<String> vertexOrder(ComputationGraph graph) {
+        List<String> names = new java.util.ArrayList<>();
+        var vertices = graph.getVertices();
+        for (int i : graph.topologicalSortOrder()) {
+            if (!vertices[i].isInputVertex()) {
+                names.add(vertices[i].getVertexName());
+            }
+        }
+        return names;
     }
 
     private DataType dataType() {
@@ -238,16 +236,17 @@ public final class VaeModel implements LatentVariableModel {
         return Inputs.checkMatrix(x, width, name).castTo(dataType());
     }
 
-    private void checkGraphMatchesConfig(Path file) throws IOException {
+    private void checkGraphMatchesConfig() {
         Layer latent = graph.getLayer(VaeNetwork.LATENT);
-        if (!(latent instanceof VariationalLayerImpl) || graph.getLayer(VaeNetwork.OUTPUT) == null) {
-            throw new IOException("model " + file + " does not have vae4j's network layout (layers '"
-                    + VaeNetwork.LATENT + "' and '" + VaeNetwork.OUTPUT + "')");
-        }
         long nOut = ((VariationalLayer) latent.conf().getLayer()).getNOut();
         if (nOut != config.latentSize()) {
-            throw new IOException("model " + file + " is inconsistent: latent layer has " + nOut
-                    + " units but the stored config says latentSize=" + config.latentSize());
+            throw new IllegalArgumentException("latent layer has " + nOut + " units but the stored config says latentSize="
+                    + config.latentSize());
+        }
+        long params = config.architecture().parameters();
+        if (graph.numParams() != params) {
+            throw new IllegalArgumentException("the network has " + graph.numParams()
+                    + " parameters but the stored config describes " + params);
         }
     }
 }

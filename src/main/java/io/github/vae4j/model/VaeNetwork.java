@@ -1,21 +1,35 @@
 package io.github.vae4j.model;
 
+import io.github.vae4j.config.Architecture;
+import io.github.vae4j.config.Block;
+import io.github.vae4j.config.Likelihood;
 import io.github.vae4j.config.VaeConfig;
-import io.github.vae4j.nn.LeanAdam;
-import io.github.vae4j.nn.LeanDenseLayer;
-import io.github.vae4j.nn.LeanOutputLayer;
+import io.github.vae4j.engine.FusedGraphUpdater;
+import io.github.vae4j.engine.GemmDenseLayer;
+import io.github.vae4j.engine.GemmOutputLayer;
+import io.github.vae4j.engine.OnePassAdam;
 import io.github.vae4j.nn.LossBernoulli;
 import io.github.vae4j.nn.LossGaussian;
 import io.github.vae4j.nn.LossGaussianLearnedVariance;
 import io.github.vae4j.nn.ReconstructionLoss;
 import io.github.vae4j.nn.VariationalLayer;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.Deconvolution2D;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.AdaMax;
+import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nadam;
 import org.nd4j.linalg.learning.config.Nesterovs;
@@ -23,25 +37,41 @@ import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 
 /**
- * Builds the VAE as a DL4J {@link ComputationGraph}: input "x" → dense encoder "enc0".. → {@link VariationalLayer}
- * "z" → dense decoder "dec0".. → output layer "px" with a {@link ReconstructionLoss}. Trained with plain
- * {@code fit()} on DataSets whose labels are the features.
+ * Builds the VAE a {@link VaeConfig} describes as one DL4J {@link ComputationGraph}, the only description of the
+ * network: input "x" → encoder blocks "enc0", "enc1", … → {@link VariationalLayer} "z" → decoder blocks "dec0", … →
+ * output layer "px" with the likelihood's {@link ReconstructionLoss}. A reshape block adds no layer: it becomes the
+ * {@code FeedForwardToCnnPreProcessor} of the next one. A deconv output head is the layer "dec_out" followed by a
+ * parameter-free {@code LossLayer} "px". Data enters flat, [n, C·H·W]; DL4J's preprocessors reshape it for
+ * convolutions. The graph is trained with plain {@code fit()} on DataSets whose labels are the features.
+ *
+ * <p>{@link Layers#VAE4J} uses vae4j's GEMM-backed dense layers and one-pass Adam (package {@code engine});
+ * {@link Layers#STOCK} builds the same graph from DL4J's own DenseLayer, OutputLayer and Adam, for the benchmark.
  */
 public final class VaeNetwork {
 
     public static final String INPUT = "x";
     public static final String LATENT = "z";
     public static final String OUTPUT = "px";
+    /** The deconv output head's layer, when the config has one (the loss layer "px" follows it). */
+    public static final String DECONV_HEAD = "dec_out";
+
+    /** Which implementation of the dense layers and of Adam the graph uses; the math is the same. */
+    public enum Layers {
+        /** vae4j's GEMM-backed dense and output layers and one-pass Adam (the default). */
+        VAE4J,
+        /** DL4J's stock DenseLayer, OutputLayer and Adam (the benchmark's baseline for the same graph). */
+        STOCK
+    }
 
     private VaeNetwork() {
     }
 
-    /** Name of the i-th encoder layer. */
+    /** Name of the layer made from encoder block i. */
     public static String encoderLayer(int i) {
         return "enc" + i;
     }
 
-    /** Name of the i-th decoder layer. */
+    /** Name of the layer made from decoder block i (a reshape block makes none). */
     public static String decoderLayer(int i) {
         return "dec" + i;
     }
@@ -57,49 +87,123 @@ public final class VaeNetwork {
 
     /** Output activation matching the likelihood: sigmoid for Bernoulli (outputs are probabilities), else identity. */
     public static Activation outputActivation(VaeConfig c) {
-        return c.likelihood() == io.github.vae4j.config.Likelihood.BERNOULLI ? Activation.SIGMOID : Activation.IDENTITY;
+        return c.likelihood() == Likelihood.BERNOULLI ? Activation.SIGMOID : Activation.IDENTITY;
     }
 
-    /** The graph configuration for {@code c} in the given floating-point type. */
+    /** The graph configuration for {@code c} (input shape set) in the given floating-point type, vae4j's layers. */
     public static ComputationGraphConfiguration configuration(VaeConfig c, DataType dataType) {
-        ReconstructionLoss loss = loss(c);
+        return configuration(c, dataType, Layers.VAE4J);
+    }
+
+    /** The graph configuration for {@code c} with the given layer implementations. */
+    public static ComputationGraphConfiguration configuration(VaeConfig c, DataType dataType, Layers layers) {
+        Architecture a = c.architecture();
         ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder()
                 .seed(c.seed())
                 .dataType(dataType)
-                .updater(updater(c))
+                .updater(updater(c, layers))
                 .weightInit(c.weightInitFn())
                 .activation(c.activationFn())
                 .graphBuilder()
-                .addInputs(INPUT)
-                .setInputTypes(InputType.feedForward(c.inputSize()));
+                .addInputs(INPUT);
+        boolean imageInput = !c.encoder().isEmpty() && c.encoder().get(0) instanceof Block.Conv;
+        g.setInputTypes(imageInput
+                ? InputType.convolutionalFlat(a.input().height(), a.input().width(), a.input().channels())
+                : InputType.feedForward(a.input().size()));
         String prev = INPUT;
-        for (int i = 0; i < c.encoderSizes().size(); i++) {
-            g.addLayer(encoderLayer(i), new LeanDenseLayer.Builder().nOut(c.encoderSizes().get(i))
-                    .inputGradient(i > 0).build(), prev);
+        for (int i = 0; i < a.encoder().size(); i++) {
+            Block b = a.encoder().get(i).block();
+            g.addLayer(encoderLayer(i), hidden(b, layers, i > 0), prev);
             prev = encoderLayer(i);
         }
-        g.addLayer(LATENT, new VariationalLayer.Builder().nOut(c.latentSize()).beta(c.betaAtEpoch(0)).build(), prev);
+        g.addLayer(LATENT, new VariationalLayer.Builder().nOut(c.latentSize()).objective(c.objective()).build(), prev);
         prev = LATENT;
-        for (int i = 0; i < c.decoderSizes().size(); i++) {
-            g.addLayer(decoderLayer(i), new LeanDenseLayer.Builder().nOut(c.decoderSizes().get(i)).build(), prev);
+        InputPreProcessor reshape = null;
+        for (int i = 0; i < a.decoder().size(); i++) {
+            Block b = a.decoder().get(i).block();
+            if (b instanceof Block.Reshape r) {
+                reshape = new FeedForwardToCnnPreProcessor(r.height(), r.width(), r.channels());
+                continue;
+            }
+            g.addLayer(decoderLayer(i), hidden(b, layers, true), reshape, prev);
+            reshape = null;
             prev = decoderLayer(i);
         }
-        g.addLayer(OUTPUT, new LeanOutputLayer.Builder(loss).nOut(loss.outputSize(c.inputSize()))
-                .activation(outputActivation(c)).build(), prev);
+        ReconstructionLoss loss = loss(c);
+        Block head = a.output().block();
+        if (head instanceof Block.Deconv d) {
+            g.addLayer(DECONV_HEAD, deconv(d, Activation.IDENTITY), reshape, prev);
+            g.addLayer(OUTPUT, new LossLayer.Builder(loss).activation(outputActivation(c)).build(), DECONV_HEAD);
+        } else {
+            long nOut = ((Block.Dense) head).width();
+            Layer out = layers == Layers.VAE4J
+                    ? new GemmOutputLayer.Builder(loss).nOut(nOut).activation(outputActivation(c)).build()
+                    : new OutputLayer.Builder(loss).nOut(nOut).activation(outputActivation(c)).build();
+            g.addLayer(OUTPUT, out, reshape, prev);
+        }
         return g.setOutputs(OUTPUT).build();
     }
 
-    /** An initialized network for {@code c}. */
+    /** An initialized network for {@code c} with vae4j's layers, ready to train. */
     public static ComputationGraph build(VaeConfig c, DataType dataType) {
-        ComputationGraph graph = new ComputationGraph(configuration(c, dataType));
+        return build(c, dataType, Layers.VAE4J);
+    }
+
+    /** An initialized network for {@code c} with the given layer implementations, ready to train. */
+    public static ComputationGraph build(VaeConfig c, DataType dataType, Layers layers) {
+        ComputationGraph graph = new ComputationGraph(configuration(c, dataType, layers));
         graph.init();
+        attachUpdater(graph);
         return graph;
     }
 
-    static IUpdater updater(VaeConfig c) {
+    /**
+     * Puts the fused one-pass Adam updater on a built or loaded graph when its configuration allows it (one
+     * {@link OnePassAdam} for every parameter, no regularization), keeping the updater state it has.
+     */
+    public static void attachUpdater(ComputationGraph graph) {
+        FusedGraphUpdater.install(graph);
+    }
+
+    /** The loss of the graph's output layer "px" (an output layer or a loss layer). */
+    public static org.nd4j.linalg.lossfunctions.ILossFunction outputLoss(ComputationGraph graph) {
+        Layer px = graph.getLayer(OUTPUT).conf().getLayer();
+        if (px instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer o) {
+            return o.getLossFn();
+        }
+        if (px instanceof LossLayer l) {
+            return l.getLossFn();
+        }
+        throw new IllegalArgumentException("layer '" + OUTPUT + "' is not an output or loss layer: " + px);
+    }
+
+    private static Layer hidden(Block b, Layers layers, boolean inputGradient) {
+        if (b instanceof Block.Dense d) {
+            return layers == Layers.VAE4J
+                    ? new GemmDenseLayer.Builder().nOut(d.width()).inputGradient(inputGradient).build()
+                    : new DenseLayer.Builder().nOut(d.width()).build();
+        }
+        if (b instanceof Block.Conv cv) {
+            return new ConvolutionLayer.Builder(cv.kernel(), cv.kernel()).stride(cv.stride(), cv.stride())
+                    .padding(cv.padding(), cv.padding()).nOut(cv.filters()).convolutionMode(ConvolutionMode.Truncate)
+                    .build();
+        }
+        return deconv((Block.Deconv) b, null);
+    }
+
+    private static Layer deconv(Block.Deconv d, Activation activation) {
+        Deconvolution2D.Builder b = new Deconvolution2D.Builder(d.kernel(), d.kernel()).stride(d.stride(), d.stride())
+                .padding(d.padding(), d.padding()).nOut(d.filters()).convolutionMode(ConvolutionMode.Truncate);
+        if (activation != null) {
+            b.activation(activation);
+        }
+        return b.build();
+    }
+
+    static IUpdater updater(VaeConfig c, Layers layers) {
         double lr = c.learningRate();
         return switch (c.updater()) {
-            case ADAM -> new LeanAdam(lr);
+            case ADAM -> layers == Layers.VAE4J ? new OnePassAdam(lr) : new Adam(lr);
             case ADAMAX -> new AdaMax(lr);
             case NADAM -> new Nadam(lr);
             case RMSPROP -> new RmsProp(lr);

@@ -1,5 +1,7 @@
 package io.github.vae4j.nn;
 
+import io.github.vae4j.engine.BernoulliKernel;
+import io.github.vae4j.engine.HostBuffers;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;

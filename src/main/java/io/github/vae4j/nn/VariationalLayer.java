@@ -1,5 +1,7 @@
 package io.github.vae4j.nn;
 
+import io.github.vae4j.config.Objective;
+import io.github.vae4j.engine.LayerWiring;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -25,9 +27,12 @@ import java.util.Objects;
  *   <li>in training: z = μ + σ ⊙ ε, ε ~ N(0, I) from ND4J's seeded RNG (the reparameterization trick);</li>
  *   <li>in inference: μ.</li>
  * </ul>
- * It adds β · KL(q(z|x) ‖ N(0, I)) = β · ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1), averaged over the minibatch, to the
- * network's score, and its gradient to μ and log σ² in backprop. With a likelihood loss from this package on the
- * output layer, the network's score is therefore the negative ELBO per example in nats (for β = 1).
+ * It adds w · KL(q(z|x) ‖ N(0, I)) = w · ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1), averaged over the minibatch, to the
+ * network's score, and its gradient to μ and log σ² in backprop. The KL weight w follows the layer's
+ * {@link Objective} (β and its linear warm-up) at the network's own epoch counter, which DL4J advances after each
+ * epoch ({@code ComputationGraph.incrementEpochCount()}, called by {@code fit(iterator)} and by vae4j's trainer):
+ * nobody writes the weight into a built layer. With a likelihood loss from this package on the output layer, the
+ * network's score is therefore the negative ELBO per example in nats (for w = 1).
  *
  * <p>log σ² is kept in ({@code logVarMin}, {@code logVarMax}) by {@link VaeMath#softClamp}, which is the identity
  * in the normal range. The layer's activation function is not used.
@@ -42,6 +47,7 @@ public class VariationalLayer extends FeedForwardLayer {
     public static final double DEFAULT_LOGVAR_MAX = 10.0;
 
     private double beta = 1.0;
+    private int klWarmupEpochs;
     private double logVarMin = DEFAULT_LOGVAR_MIN;
     private double logVarMax = DEFAULT_LOGVAR_MAX;
 
@@ -52,6 +58,7 @@ public class VariationalLayer extends FeedForwardLayer {
     private VariationalLayer(Builder builder) {
         super(builder);
         this.beta = builder.beta;
+        this.klWarmupEpochs = builder.klWarmupEpochs;
         this.logVarMin = builder.logVarMin;
         this.logVarMax = builder.logVarMax;
         initializeConstraints(builder);
@@ -85,13 +92,27 @@ public class VariationalLayer extends FeedForwardLayer {
                 .build();
     }
 
-    /** Weight of the KL term (β-VAE, Higgins et al. 2017); 1 gives the ELBO. */
+    /** KL weight β after the warm-up (β-VAE, Higgins et al. 2017); 1 gives the ELBO. */
     public double getBeta() {
         return beta;
     }
 
     public void setBeta(double beta) {
         this.beta = beta;
+    }
+
+    /** Epochs of the linear KL warm-up (0 = none). */
+    public int getKlWarmupEpochs() {
+        return klWarmupEpochs;
+    }
+
+    public void setKlWarmupEpochs(int klWarmupEpochs) {
+        this.klWarmupEpochs = klWarmupEpochs;
+    }
+
+    /** The objective this layer's KL term belongs to. */
+    public Objective objective() {
+        return new Objective(beta, klWarmupEpochs);
     }
 
     public double getLogVarMin() {
@@ -115,23 +136,24 @@ public class VariationalLayer extends FeedForwardLayer {
         if (!(o instanceof VariationalLayer other) || !super.equals(o)) {
             return false;
         }
-        return beta == other.beta && logVarMin == other.logVarMin && logVarMax == other.logVarMax;
+        return beta == other.beta && klWarmupEpochs == other.klWarmupEpochs && logVarMin == other.logVarMin && logVarMax == other.logVarMax;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), beta, logVarMin, logVarMax);
+        return Objects.hash(super.hashCode(), beta, klWarmupEpochs, logVarMin, logVarMax);
     }
 
     @Override
     public String toString() {
-        return "VariationalLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", beta=" + beta
+        return "VariationalLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", beta=" + beta + ", klWarmupEpochs=" + klWarmupEpochs
                 + ", logVarRange=(" + logVarMin + ", " + logVarMax + "))";
     }
 
     /** Builder in DL4J style: {@code new VariationalLayer.Builder().nIn(400).nOut(20).beta(1).build()}. */
     public static class Builder extends FeedForwardLayer.Builder<Builder> {
         private double beta = 1.0;
+        private int klWarmupEpochs;
         private double logVarMin = DEFAULT_LOGVAR_MIN;
         private double logVarMax = DEFAULT_LOGVAR_MAX;
 
@@ -145,6 +167,13 @@ public class VariationalLayer extends FeedForwardLayer {
             return this;
         }
 
+        /** The KL weight and its schedule from an {@link Objective} (default: the ELBO, β = 1, no warm-up). */
+        public Builder objective(Objective objective) {
+            this.beta = objective.beta();
+            this.klWarmupEpochs = objective.klWarmupEpochs();
+            return this;
+        }
+
         /** Soft bounds of log σ² (defaults −20 and 10). */
         public Builder logVarRange(double min, double max) {
             this.logVarMin = min;
@@ -155,8 +184,10 @@ public class VariationalLayer extends FeedForwardLayer {
         @Override
         @SuppressWarnings("unchecked")
         public VariationalLayer build() {
-            if (!(beta >= 0) || Double.isInfinite(beta)) {
-                throw new IllegalArgumentException("VariationalLayer beta must be finite and >= 0, got " + beta);
+            try {
+                new Objective(beta, klWarmupEpochs);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("VariationalLayer " + e.getMessage());
             }
             if (!(logVarMin < logVarMax)) {
                 throw new IllegalArgumentException(

@@ -1,5 +1,7 @@
 package io.github.vae4j.nn;
 
+import io.github.vae4j.engine.Affine;
+import io.github.vae4j.engine.LatentKernel;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -35,7 +37,7 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
     private LatentKernel kernel;
     /** Whether {@link #kernel} holds a forward pass that backprop may use. */
     private boolean forwardDone;
-    /** β · mean KL of the latest forward pass. */
+    /** w · mean KL of the latest forward pass. */
     private double klScore;
     private boolean sampleInInference;
 
@@ -71,7 +73,7 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {mb, n}, 'f');
         double kl = kernel.forward(heads, fusedBias(), eps, z, layerConf().getLogVarMin(), layerConf().getLogVarMax());
         forwardDone = true;
-        klScore = layerConf().getBeta() * kl / miniBatchDivisor(mb);
+        klScore = klWeight() * kl / miniBatchDivisor(mb);
         return z;
     }
 
@@ -88,7 +90,7 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
             dz = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, dz, 'f');
         }
         INDArray dHeads = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {mb, 2 * n}, 'f');
-        kernel.backward(dz, layerConf().getBeta(), dHeads,
+        kernel.backward(dz, klWeight(), dHeads,
                 VariationalParamInitializer.fusedBias(layerConf(), gradientsFlattened));
 
         INDArray h = input.castTo(dataType);
@@ -106,7 +108,12 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
         return new Pair<>(gradient, epsilonNext);
     }
 
-    /** β · KL of the latest forward pass, averaged over the minibatch, plus any weight regularization. */
+    /** The KL weight w of the layer's objective at the network's current epoch. */
+    public double klWeight() {
+        return layerConf().objective().klWeight(getEpochCount());
+    }
+
+    /** w · KL of the latest forward pass, averaged over the minibatch, plus any weight regularization. */
     @Override
     public double calcRegularizationScore(boolean backpropParamsOnly) {
         return super.calcRegularizationScore(backpropParamsOnly) + klScore;

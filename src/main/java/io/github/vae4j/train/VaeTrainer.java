@@ -8,12 +8,12 @@ import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import io.github.vae4j.model.Elbo;
 import io.github.vae4j.model.VaeModel;
+import io.github.vae4j.util.Seeds;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.slf4j.Logger;
@@ -29,9 +29,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Trains a {@link VaeModel} by minibatch gradient descent on the negative ELBO: per-epoch seeded shuffling, optional
- * dynamic binarization, KL warm-up, test evaluation and listeners after every epoch, the model saved (atomically)
- * after every epoch so that the last good model survives a crash or a diverging loss.
+ * Trains a {@link VaeModel} by minibatch gradient descent on its objective (the negative ELBO with the objective's
+ * KL weight): per-epoch seeded shuffling, optional dynamic binarization, test evaluation and listeners after every
+ * epoch, the model saved (atomically) after every epoch so that the last good model survives a crash or a diverging
+ * loss. The KL weight schedule belongs to the objective inside the network; the trainer only advances the network's
+ * epoch counter, as DL4J's own {@code fit(iterator)} does.
  */
 public final class VaeTrainer {
 
@@ -72,46 +74,46 @@ public final class VaeTrainer {
 
     /** Trains a new model on {@code data} and returns it with its history; the model is at {@code outputDir/model.zip}. */
     public TrainingResult train(DataSplit data) throws IOException {
-        if (data.dimensions() != config.inputSize()) {
-            throw new IllegalArgumentException("data set " + data.id() + " has " + data.dimensions()
-                    + " dimensions but the config says inputSize=" + config.inputSize());
-        }
+        VaeConfig config = forData(this.config, data);
         Files.createDirectories(options.outputDir());
         Files.writeString(options.outputDir().resolve(CONFIG_FILE), config.toJson());
-        Nd4j.getRandom().setSeed(config.seed());
         VaeModel model = VaeModel.create(config, org.nd4j.linalg.api.buffer.DataType.FLOAT, data.normalizer());
+        Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), Seeds.Stream.TRAINING_NOISE, 0));
         model.setMetadata(model.metadata().withDataset(data.id(), data.sha256()));
 
         List<EpochListener> listeners = new ArrayList<>(List.of(new LoggingListener(),
                 new MetricsFileListener(options.outputDir())));
         if (options.images()) {
-            listeners.add(new ImageListener(options.outputDir(), data.testX(), config.seed() + 1));
+            listeners.add(new ImageListener(options.outputDir(), data.testX(),
+                    Seeds.derive(config.seed(), Seeds.Stream.PREVIEW, 0)));
         }
 
         ShuffledBatchIterator batches = new ShuffledBatchIterator(data.trainX(), config.batchSize(), config.seed(),
                 options.maxBatches());
         if (options.binarize()) {
-            batches.setPreProcessor(new DynamicBinarization(config.seed() + 2));
+            batches.setPreProcessor(new DynamicBinarization(Seeds.derive(config.seed(), Seeds.Stream.BINARIZATION, 0)));
         }
         Path modelPath = options.outputDir().resolve(MODEL_FILE);
         Files.deleteIfExists(modelPath);
         List<EpochMetrics> history = new ArrayList<>();
         long start = System.nanoTime();
-        log.info("training {} on {} ({} train / {} test examples, {} batches per epoch) into {}", describe(config),
+        log.info("training {} on {} ({} train / {} test examples, {} batches per epoch) into {}", config.describe(),
                 data.id(), data.trainX().size(0), data.testX().size(0), batches.batchesPerEpoch(), options.outputDir());
 
         AsyncDataSetIterator prefetched = batches.prefetched();
         try {
+            ComputationGraph graph = model.network();
             for (int epoch = 0; epoch < config.epochs(); epoch++) {
-                double beta = config.betaAtEpoch(epoch);
-                model.setKlWeight(beta);
                 if (epoch > 0) {
                     prefetched.reset();
                 }
-                double[] fit = fitEpoch(model.network(), prefetched, batches.batchesPerEpoch(), epoch, modelPath);
-                Elbo test = evaluate(model, data.testX(), config.seed() + 1000L * (epoch + 1));
-                EpochMetrics m = new EpochMetrics(epoch + 1, fit[0], test.meanNegativeElbo(), test.meanReconstruction(),
-                        test.meanKl(), beta, fit[1] / fit[2], fit[2], (System.nanoTime() - start) / 1e9);
+                double klWeight = config.objective().klWeight(graph.getEpochCount());
+                EpochLoop.Pass fit = fitEpoch(graph, prefetched, batches.batchesPerEpoch(), epoch, modelPath);
+                graph.incrementEpochCount();
+                Elbo test = evaluate(model, data.testX(), Seeds.derive(config.seed(), Seeds.Stream.TEST_ELBO, epoch));
+                EpochMetrics m = new EpochMetrics(epoch + 1, fit.meanLoss(), test.meanNegativeElbo(),
+                        test.meanReconstruction(), test.meanKl(), klWeight, fit.examplesPerSecond(), fit.seconds(),
+                        (System.nanoTime() - start) / 1e9);
                 history.add(m);
                 model.setMetadata(model.metadata().withMetrics(metrics(m)));
                 model.save(modelPath);
@@ -128,36 +130,31 @@ public final class VaeTrainer {
         return new TrainingResult(model, modelPath, List.copyOf(history));
     }
 
-    /** Returns {mean score, examples, seconds} of one pass over the batches. */
-    private double[] fitEpoch(ComputationGraph graph, DataSetIterator batches, int batchesPerEpoch, int epoch,
-            Path modelPath) {
-        double scoreSum = 0;
-        long examples = 0;
-        int n = 0;
-        long t0 = System.nanoTime();
-        try (ProgressBar bar = progressBar(epoch, batchesPerEpoch)) {
-            while (batches.hasNext()) {
-                DataSet ds = batches.next();
-                graph.fit(ds);
-                double score = graph.score();
-                if (!Double.isFinite(score)) {
-                    throw new TrainingDivergedException(String.format(Locale.ROOT,
-                            "training loss became %s at epoch %d, batch %d; %s", score, epoch + 1, n + 1,
-                            Files.exists(modelPath) ? "the model of epoch " + epoch + " is kept at " + modelPath
-                                    : "no model was saved (it diverged in the first epoch); try a lower learningRate"));
-                }
-                long b = ds.getFeatures().size(0);
-                scoreSum += score * b;
-                examples += b;
-                n++;
-                if (bar != null) {
-                    bar.step();
-                    bar.setExtraMessage(String.format(Locale.ROOT, " loss %.2f", score));
-                }
-            }
+    /**
+     * The config with its input shape taken from the data when it has none; a shape that does not match the data's
+     * size is an error naming both.
+     */
+    public static VaeConfig forData(VaeConfig config, DataSplit data) {
+        if (config.inputShape().isEmpty()) {
+            return config.withInputShape(data.shape());
         }
-        double seconds = (System.nanoTime() - t0) / 1e9;
-        return new double[] {scoreSum / Math.max(examples, 1), examples, seconds};
+        if (config.inputSize() != data.dimensions()) {
+            throw new IllegalArgumentException("data set " + data.id() + " has examples of shape " + data.shape()
+                    + " (" + data.dimensions() + " values) but the config's inputShape is " + config.inputShape()
+                    + " (" + config.inputSize() + " values)");
+        }
+        return config;
+    }
+
+    private EpochLoop.Pass fitEpoch(ComputationGraph graph, DataSetIterator batches, int batchesPerEpoch, int epoch,
+            Path modelPath) {
+        try (ProgressBar bar = progressBar(epoch, batchesPerEpoch)) {
+            return EpochLoop.run(batches, EpochLoop.of(graph), epoch, bar);
+        } catch (TrainingDivergedException e) {
+            throw new TrainingDivergedException(e.getMessage() + "; " + (Files.exists(modelPath)
+                    ? "the model of epoch " + epoch + " is kept at " + modelPath
+                    : "no model was saved (it diverged in the first epoch); try a lower learningRate"));
+        }
     }
 
     /** Test negative ELBO (β = 1), one seeded z draw per example, in batches. */
@@ -167,7 +164,7 @@ public final class VaeTrainer {
         List<INDArray> kl = new ArrayList<>();
         for (long from = 0; from < n; from += EVAL_BATCH) {
             INDArray batch = x.get(NDArrayIndex.interval(from, Math.min(n, from + EVAL_BATCH)), NDArrayIndex.all());
-            Elbo e = model.elbo(batch, 1, seed + from);
+            Elbo e = model.elbo(batch, 1, Seeds.derive(seed, Seeds.Stream.ELBO, from));
             recon.add(e.reconstruction());
             kl.add(e.kl());
         }
@@ -192,10 +189,5 @@ public final class VaeTrainer {
         out.put("test_kl", m.testKl());
         out.put("examples_per_second", m.examplesPerSecond());
         return out;
-    }
-
-    private static String describe(VaeConfig c) {
-        return c.inputSize() + "-" + c.encoderSizes() + "-" + c.latentSize() + "-" + c.decoderSizes() + " "
-                + c.likelihood().name().toLowerCase(Locale.ROOT);
     }
 }

@@ -98,7 +98,30 @@ class CliRoundTripTest {
         assertEquals(8, meta.get("config").get("latentSize").asInt());
         assertEquals("mnist10k", meta.get("datasetId").asText());
         assertEquals(2.0, meta.get("metrics").get("epochs").asDouble());
-        assertEquals(1, meta.get("formatVersion").asInt());
+        assertEquals(2, meta.get("formatVersion").asInt());
+    }
+
+    /** The conv preset end to end: train (PNGs, metrics, model), then sample, reconstruct, evaluate and info. */
+    @Test
+    void convPresetTrainsAndEveryCommandRunsOnTheConvModel(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("conv");
+        Run train = run("train", "--config", "configs/conv-mnist.json", "--epochs", "1", "--max-batches", "3",
+                "-o", out.toString(), "--no-progress");
+        assertEquals(0, train.code(), train.err());
+        Path model = out.resolve("model.zip");
+        for (String f : List.of("model.zip", "metrics.jsonl", "samples-epoch001.png", "reconstructions-epoch001.png",
+                "loss-curves.png")) {
+            assertTrue(Files.exists(out.resolve(f)), f);
+        }
+        assertEquals(0, run("sample", "--model", model.toString(), "--n", "4", "--out", dir.resolve("s.png").toString()).code());
+        assertEquals(0, run("reconstruct", "--model", model.toString(), "--out", dir.resolve("r.png").toString()).code());
+        Run eval = run("evaluate", "--model", model.toString(), "--k", "5", "--elbo-samples", "1", "--max-examples", "20",
+                "--out", dir.resolve("e.json").toString());
+        assertEquals(0, eval.code(), eval.err());
+        JsonNode ev = JSON.readTree(dir.resolve("e.json").toFile());
+        assertTrue(ev.get("logLikelihood").asDouble() < 0 && ev.get("negativeElbo").asDouble() > 0, ev.toString());
+        Run info = run("info", "--model", model.toString());
+        assertEquals("conv", JSON.readTree(info.out()).get("config").get("encoder").get(0).get("type").asText());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.github.vae4j.data;
 
+import io.github.vae4j.testutil.TestData;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.model.VaeModel;
 import io.github.vae4j.train.TrainingResult;
@@ -48,8 +49,8 @@ class CsvDataTest {
         assertInstanceOf(NormalizerStandardize.class, d.normalizer());
 
         INDArray raw = d.testX().dup();
-        VaeConfig c = VaeConfig.defaults().withOverrides(Map.of("inputSize", 4, "encoderSizes", List.of(16),
-                "latentSize", 2, "decoderSizes", List.of(16), "likelihood", "gaussian_learned_variance",
+        VaeConfig c = VaeConfig.defaults().withOverrides(Map.of("inputShape", List.of(4), "encoder", TestData.dense(16),
+                "latentSize", 2, "decoder", TestData.dense(16), "likelihood", "gaussian_learned_variance",
                 "epochs", 3, "batchSize", 32));
         TrainingResult r = new VaeTrainer(c, new VaeTrainer.Options(dir.resolve("out"), 0, false, false, true)).train(d);
         assertTrue(Double.isFinite(r.last().testLoss()));

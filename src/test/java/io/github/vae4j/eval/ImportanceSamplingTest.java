@@ -1,5 +1,6 @@
 package io.github.vae4j.eval;
 
+import io.github.vae4j.testutil.TestData;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.model.VaeModel;
 import io.github.vae4j.model.VaeNetwork;
@@ -26,8 +27,8 @@ class ImportanceSamplingTest {
     private static final double SIGMA = 0.5;
 
     private static VaeModel linearModel() {
-        VaeConfig c = VaeConfig.defaults().withOverrides(Map.of("inputSize", D, "encoderSizes", List.of(),
-                "latentSize", L, "decoderSizes", List.of(), "likelihood", "gaussian", "gaussianSigma", SIGMA,
+        VaeConfig c = VaeConfig.defaults().withOverrides(Map.of("inputShape", List.of(D), "encoder", TestData.dense(),
+                "latentSize", L, "decoder", TestData.dense(), "likelihood", "gaussian", "gaussianSigma", SIGMA,
                 "activation", "identity", "seed", 3));
         return VaeModel.create(c, DataType.DOUBLE, null);
     }

@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class VaeModelTest {
 
     private static final VaeConfig SMALL = VaeConfig.defaults().withOverrides(Map.of(
-            "inputSize", 20, "encoderSizes", List.of(16), "latentSize", 4, "decoderSizes", List.of(16),
+            "inputShape", List.of(20), "encoder", TestData.dense(16), "latentSize", 4, "decoder", TestData.dense(16),
             "batchSize", 32, "seed", 7));
 
     private static DataSet batch() {
@@ -73,7 +73,7 @@ class VaeModelTest {
     void networkScoreIsReconstructionNllPlusKlFromTheSameForwardPass() {
         Nd4j.setDefaultDataTypes(DataType.DOUBLE, DataType.DOUBLE);
         try {
-            VaeModel m = VaeModel.create(SMALL.withOverrides(Map.of("beta", 1.0)), DataType.DOUBLE, null);
+            VaeModel m = VaeModel.create(SMALL, DataType.DOUBLE, null);
             ComputationGraph g = m.network();
             INDArray x = TestData.binary(8, 20, 3, DataType.DOUBLE);
             g.setInputs(x);
@@ -109,18 +109,39 @@ class VaeModelTest {
 
     @Test
     void betaScalesOnlyTheKlTermOfTheScore() {
-        VaeModel m = VaeModel.create(SMALL, DataType.DOUBLE, null);
         INDArray x = TestData.binary(8, 20, 3, DataType.DOUBLE);
         double[] scores = new double[3];
         double[] betas = {0.0, 1.0, 3.0};
+        double kl = 0;
         for (int k = 0; k < 3; k++) {
-            m.setKlWeight(betas[k]);
+            VaeModel m = VaeModel.create(SMALL.withOverrides(Map.of("objective", Map.of("beta", betas[k]))),
+                    DataType.DOUBLE, null);
             Nd4j.getRandom().setSeed(5);
             scores[k] = m.network().score(new DataSet(x, x), true);
+            kl = m.elbo(x, 1, 0).meanKl();
         }
-        double kl = m.elbo(x, 1, 0).meanKl();
         assertEquals(kl, scores[1] - scores[0], 1e-6);
         assertEquals(3 * kl, scores[2] - scores[0], 1e-6);
+    }
+
+    @Test
+    void klWarmupFollowsTheNetworksOwnEpochCounter() {
+        INDArray x = TestData.binary(8, 20, 3, DataType.DOUBLE);
+        VaeModel none = VaeModel.create(SMALL.withOverrides(Map.of("objective", Map.of("beta", 0.0))), DataType.DOUBLE,
+                null);
+        VaeModel warm = VaeModel.create(SMALL.withOverrides(Map.of("objective", Map.of("beta", 2.0, "klWarmupEpochs", 3))),
+                DataType.DOUBLE, null);
+        double kl = warm.elbo(x, 1, 0).meanKl();
+        double[] expectedWeight = {0.5, 1.0, 1.5, 2.0, 2.0};
+        for (int epoch = 0; epoch < expectedWeight.length; epoch++) {
+            Nd4j.getRandom().setSeed(5);
+            double base = none.network().score(new DataSet(x, x), true);
+            Nd4j.getRandom().setSeed(5);
+            double s = warm.network().score(new DataSet(x, x), true);
+            assertEquals(expectedWeight[epoch] * kl, s - base, 1e-6, "epoch " + epoch);
+            warm.network().incrementEpochCount();
+            none.network().incrementEpochCount();
+        }
     }
 
     @Test

@@ -1,5 +1,10 @@
 package io.github.vae4j.nn;
 
+import io.github.vae4j.config.VaeConfig;
+import io.github.vae4j.engine.BiasActivationKernel;
+import io.github.vae4j.engine.GemmDenseLayer;
+import io.github.vae4j.engine.GemmOutputLayer;
+import io.github.vae4j.model.VaeNetwork;
 import io.github.vae4j.testutil.TestData;
 import org.deeplearning4j.gradientcheck.GradientCheckUtil;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -26,8 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Double-precision gradient checks (DL4J's {@link GradientCheckUtil}: central differences, ε = 1e-6, max relative
- * error 1e-5) of vae4j's layers (lean dense, variational, lean output) with the variational layer (several β, training mode with a fixed ε) and of every reconstruction loss,
- * each inside a MultiLayerNetwork and a ComputationGraph.
+ * error 1e-5) of vae4j's layers (GEMM dense, variational, GEMM output) with the variational layer (several β,
+ * training mode with a fixed ε) and of every reconstruction loss, each inside a MultiLayerNetwork and a
+ * ComputationGraph; and of whole convolutional graphs as {@link VaeNetwork} builds them from a config (conv encoder,
+ * reshape, transposed-conv decoder and output head, loss layer).
  */
 class GradientCheckTest {
 
@@ -66,10 +73,10 @@ class GradientCheckTest {
     @MethodSource("cases")
     void multiLayerNetwork(String name, ReconstructionLoss loss, Activation outAct, double beta) {
         MultiLayerConfiguration conf = base().list()
-                .layer(new LeanDenseLayer.Builder().nIn(N_IN).nOut(HIDDEN).inputGradient(false).build())
+                .layer(new GemmDenseLayer.Builder().nIn(N_IN).nOut(HIDDEN).inputGradient(false).build())
                 .layer(new VariationalLayer.Builder().nOut(LATENT).beta(beta).build())
-                .layer(new LeanDenseLayer.Builder().nOut(HIDDEN).build())
-                .layer(new LeanOutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build())
+                .layer(new GemmDenseLayer.Builder().nOut(HIDDEN).build())
+                .layer(new GemmOutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build())
                 .setInputType(InputType.feedForward(N_IN))
                 .build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);
@@ -87,10 +94,10 @@ class GradientCheckTest {
         ComputationGraphConfiguration conf = base().graphBuilder()
                 .addInputs("x")
                 .setInputTypes(InputType.feedForward(N_IN))
-                .addLayer("enc", new LeanDenseLayer.Builder().nOut(HIDDEN).inputGradient(false).build(), "x")
+                .addLayer("enc", new GemmDenseLayer.Builder().nOut(HIDDEN).inputGradient(false).build(), "x")
                 .addLayer("z", new VariationalLayer.Builder().nOut(LATENT).beta(beta).build(), "enc")
-                .addLayer("dec", new LeanDenseLayer.Builder().nOut(HIDDEN).build(), "z")
-                .addLayer("px", new LeanOutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build(),
+                .addLayer("dec", new GemmDenseLayer.Builder().nOut(HIDDEN).build(), "z")
+                .addLayer("px", new GemmOutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build(),
                         "dec")
                 .setOutputs("px")
                 .build();
@@ -118,7 +125,7 @@ class GradientCheckTest {
     }
 
     /**
-     * Hidden ReLU and identity layers take {@link DenseKernel}'s Java passes for bias, activation and their
+     * Hidden ReLU and identity layers take {@link BiasActivationKernel}'s Java passes for bias, activation and their
      * gradients (TANH above takes ND4J's ops); both in a MultiLayerNetwork and a ComputationGraph.
      */
     @ParameterizedTest(name = "hidden {0}")
@@ -128,10 +135,10 @@ class GradientCheckTest {
         ComputationGraphConfiguration conf = base(hidden).graphBuilder()
                 .addInputs("x")
                 .setInputTypes(InputType.feedForward(N_IN))
-                .addLayer("enc", new LeanDenseLayer.Builder().nOut(HIDDEN).inputGradient(false).build(), "x")
+                .addLayer("enc", new GemmDenseLayer.Builder().nOut(HIDDEN).inputGradient(false).build(), "x")
                 .addLayer("z", new VariationalLayer.Builder().nOut(LATENT).build(), "enc")
-                .addLayer("dec", new LeanDenseLayer.Builder().nOut(HIDDEN).build(), "z")
-                .addLayer("px", new LeanOutputLayer.Builder(loss).nOut(N_IN).activation(Activation.SIGMOID).build(),
+                .addLayer("dec", new GemmDenseLayer.Builder().nOut(HIDDEN).build(), "z")
+                .addLayer("px", new GemmOutputLayer.Builder(loss).nOut(N_IN).activation(Activation.SIGMOID).build(),
                         "dec")
                 .setOutputs("px")
                 .build();
@@ -144,10 +151,10 @@ class GradientCheckTest {
                 .callEachIter(n -> Nd4j.getRandom().setSeed(RNG))), "gradient check failed: hidden " + hidden);
 
         MultiLayerNetwork mln = new MultiLayerNetwork(base(hidden).list()
-                .layer(new LeanDenseLayer.Builder().nIn(N_IN).nOut(HIDDEN).inputGradient(false).build())
+                .layer(new GemmDenseLayer.Builder().nIn(N_IN).nOut(HIDDEN).inputGradient(false).build())
                 .layer(new VariationalLayer.Builder().nOut(LATENT).build())
-                .layer(new LeanDenseLayer.Builder().nOut(HIDDEN).build())
-                .layer(new LeanOutputLayer.Builder(loss).nOut(N_IN).activation(Activation.SIGMOID).build())
+                .layer(new GemmDenseLayer.Builder().nOut(HIDDEN).build())
+                .layer(new GemmOutputLayer.Builder(loss).nOut(N_IN).activation(Activation.SIGMOID).build())
                 .setInputType(InputType.feedForward(N_IN))
                 .build());
         mln.init();
@@ -155,6 +162,28 @@ class GradientCheckTest {
                 .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-10)
                 .callEachIter(n -> Nd4j.getRandom().setSeed(RNG))), "gradient check failed: hidden " + hidden
                 + " (MultiLayerNetwork)");
+    }
+
+    /** A small conv VAE from the same builder as every model: 1x6x6 → conv → dense → z → dense → reshape → deconv. */
+    @ParameterizedTest(name = "conv graph, {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"BERNOULLI", "GAUSSIAN_LEARNED_VARIANCE"})
+    void convolutionalGraphFromTheBuilder(String likelihood) {
+        VaeConfig c = VaeConfig.fromJson("{\"inputShape\": [1, 6, 6],"
+                + " \"encoder\": [{\"type\": \"conv\", \"filters\": 3, \"kernel\": 3, \"stride\": 2, \"padding\": 1},"
+                + "               {\"type\": \"dense\", \"width\": 5}],"
+                + " \"latentSize\": 2,"
+                + " \"decoder\": [{\"type\": \"dense\", \"width\": 5}, {\"type\": \"dense\", \"width\": 12},"
+                + "               {\"type\": \"reshape\", \"channels\": 3, \"height\": 2, \"width\": 2},"
+                + "               {\"type\": \"deconv\", \"filters\": 2, \"kernel\": 3, \"stride\": 2, \"padding\": 1}],"
+                + " \"outputHead\": {\"type\": \"deconv\", \"kernel\": 4, \"stride\": 2, \"padding\": 1},"
+                + " \"activation\": \"tanh\", \"updater\": \"SGD\", \"learningRate\": 1.0, \"seed\": 3,"
+                + " \"likelihood\": \"" + likelihood + "\"}");
+        ComputationGraph net = VaeNetwork.build(c, DataType.DOUBLE);
+        INDArray x = TestData.unit(MINIBATCH, 36, 7, DataType.DOUBLE);
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                .inputs(new INDArray[] {x}).labels(new INDArray[] {x})
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-8)
+                .callEachIter(n -> Nd4j.getRandom().setSeed(RNG))), "gradient check failed: conv graph " + likelihood);
     }
 
     private static INDArray data(ReconstructionLoss loss) {

@@ -17,6 +17,12 @@ public final class TestData {
         return u.lt(p.broadcast(n, d)).castTo(type);
     }
 
+    /** Dense encoder or decoder blocks of the given widths, as config override values. */
+    public static java.util.List<java.util.Map<String, Object>> dense(int... widths) {
+        return java.util.Arrays.stream(widths).mapToObj(w -> java.util.Map.<String, Object>of("type", "dense", "width", w))
+                .toList();
+    }
+
     /** Values in (0, 1), seeded. */
     public static INDArray unit(int n, int d, long seed, DataType type) {
         Nd4j.getRandom().setSeed(seed);

@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -11,7 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The affine map y = x·W + 1·bᵀ of a dense layer and its gradients, each product one BLAS call into a preallocated
  * array. Where BLAS adds the bias, it is a rank-1 product with a column of ones (and its gradient 1ᵀ·δ) instead of
  * ND4J's row-vector broadcast and column sum (the first row of the change log in docs/benchmarks.md). The layers
- * with a Java element-wise pass ({@link DenseKernel}, {@link LatentKernel}) add the bias and sum its gradient there
+ * with a Java element-wise pass ({@link BiasActivationKernel}, {@link LatentKernel}) add the bias and sum its gradient there
  * and use only {@link #product} and {@link #weightGradient}.
  */
 public final class Affine {
@@ -31,23 +31,23 @@ public final class Affine {
     }
 
     /** out ← x·W, without the bias (for callers that add it in their own pass). */
-    static void product(INDArray x, INDArray w, INDArray out) {
+    public static void product(INDArray x, INDArray w, INDArray out) {
         Nd4j.gemm(x, w, out, false, false, 1.0, 0.0);
     }
 
     /** dW ← xᵀ·δ and db ← 1ᵀ·δ, written into the gradient views (db of length nOut). */
-    static void parameterGradients(INDArray x, INDArray delta, INDArray weightGrad, INDArray biasGrad) {
+    public static void parameterGradients(INDArray x, INDArray delta, INDArray weightGrad, INDArray biasGrad) {
         weightGradient(x, delta, weightGrad);
         Nd4j.gemm(ones(delta.dataType(), delta.size(0)), delta, asRow(biasGrad), true, false, 1.0, 0.0);
     }
 
     /** dW ← xᵀ·δ, written into the gradient view. */
-    static void weightGradient(INDArray x, INDArray delta, INDArray weightGrad) {
+    public static void weightGradient(INDArray x, INDArray delta, INDArray weightGrad) {
         Nd4j.gemm(x, delta, weightGrad, true, false, 1.0, 0.0);
     }
 
     /** dx ← δ·Wᵀ. */
-    static void inputGradient(INDArray delta, INDArray w, INDArray out) {
+    public static void inputGradient(INDArray delta, INDArray w, INDArray out) {
         Nd4j.gemm(delta, w, out, false, true, 1.0, 0.0);
     }
 

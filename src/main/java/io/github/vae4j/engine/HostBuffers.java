@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -9,13 +9,13 @@ import java.util.Arrays;
  * activations: element (r, j) of a [rows, cols] array at j·rows + r). For small element-wise kernels that run in
  * Java rather than as a chain of ND4J ops.
  */
-final class HostBuffers {
+public final class HostBuffers {
 
     private HostBuffers() {
     }
 
     /** Reads all of {@code a} (FLOAT or DOUBLE, unit stride) into {@code dst}, which has its length. */
-    static void read(INDArray a, double[] dst) {
+    public static void read(INDArray a, double[] dst) {
         int n = checked(a, dst);
         int off = Math.toIntExact(a.offset());
         switch (a.dataType()) {
@@ -31,7 +31,7 @@ final class HostBuffers {
     }
 
     /** Writes {@code src} into all of {@code a} (FLOAT or DOUBLE, unit stride). */
-    static void write(double[] src, INDArray a) {
+    public static void write(double[] src, INDArray a) {
         int n = checked(a, src);
         int off = Math.toIntExact(a.offset());
         switch (a.dataType()) {

@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -15,7 +15,7 @@ import java.nio.FloatBuffer;
  * in [½, 1], so a product of {@value #GROUP} stays above 2⁻⁶⁴ and the sum of logs equals the log of products.
  * That turns a transcendental pass over every element into one per 64 elements. Products are taken in double, so the result is as accurate as the per-element sum.
  */
-final class BernoulliKernel {
+public final class BernoulliKernel {
 
     static final int GROUP = 64;
     private static final int CHUNK = 64 * GROUP;
@@ -27,7 +27,7 @@ final class BernoulliKernel {
     }
 
     /** Whether logits and data are FLOAT or DOUBLE alike, contiguous, of one shape and memory order. */
-    static boolean applies(INDArray logits, INDArray x) {
+    public static boolean applies(INDArray logits, INDArray x) {
         DataType t = logits.dataType();
         return (t == DataType.FLOAT || t == DataType.DOUBLE) && x.dataType() == t
                 && logits.ordering() == x.ordering() && logits.elementWiseStride() == 1
@@ -38,7 +38,7 @@ final class BernoulliKernel {
      * sigma ← sigma − x; returns Σ softplus(l) − x·l over all elements. Requires {@link #applies} for logits and x,
      * and sigma = σ(logits) of the same shape, type and order.
      */
-    static double gradientAndScore(INDArray logits, INDArray x, INDArray sigma) {
+    public static double gradientAndScore(INDArray logits, INDArray x, INDArray sigma) {
         double[] total = new double[1];
         spans(logits, x, sigma, 1, Math.toIntExact(logits.length()), true, total);
         return total[0];
@@ -48,7 +48,7 @@ final class BernoulliKernel {
      * Per-row negative log-likelihood Σ_j softplus(l_ij) − x_ij·l_ij into {@code out} (one value per row), for
      * 'c'-order [rows, d] logits and x ({@link #applies}) and sigma = σ(logits) alike; sigma is left unchanged.
      */
-    static void rowScores(INDArray logits, INDArray x, INDArray sigma, double[] out) {
+    public static void rowScores(INDArray logits, INDArray x, INDArray sigma, double[] out) {
         spans(logits, x, sigma, Math.toIntExact(logits.size(0)), Math.toIntExact(logits.size(1)), false, out);
     }
 

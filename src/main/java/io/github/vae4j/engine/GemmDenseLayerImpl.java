@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -17,18 +17,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Arrays;
 
 /**
- * Runtime implementation of {@link LeanDenseLayer}. The training forward pass keeps the pre-activation in the INPUT
+ * Runtime implementation of {@link GemmDenseLayer}. The training forward pass keeps the pre-activation in the INPUT
  * workspace (alive until the end of the iteration's backward pass), backprop writes the weight and bias gradients
  * straight into the gradient views and the input gradient with one GEMM ({@link Affine}). With a plain ReLU or
- * identity activation, bias, activation and their backprop run as Java passes ({@link DenseKernel}). Gradients are
+ * identity activation, bias, activation and their backprop run as Java passes ({@link BiasActivationKernel}). Gradients are
  * sums over the minibatch (DL4J's convention; the updater divides).
  */
-public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
+public class GemmDenseLayerImpl extends BaseLayer<GemmDenseLayer> {
 
     /** in·W + b of the latest training forward pass, or null. */
     private INDArray preOutput;
 
-    public LeanDenseLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+    public GemmDenseLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 
@@ -41,11 +41,11 @@ public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, shape, 'f');
         IActivation act = layerConf().getActivationFn();
         INDArray bias = getParam(DefaultParamInitializer.BIAS_KEY);
-        if (DenseKernel.supports(act) && DenseKernel.applies(out) && bias.dataType() == dataType
+        if (BiasActivationKernel.supports(act) && BiasActivationKernel.applies(out) && bias.dataType() == dataType
                 && bias.elementWiseStride() == 1) {
             Affine.product(in, weights(), out);
             preOutput = training ? workspaceMgr.createUninitialized(ArrayType.INPUT, dataType, shape, 'f') : null;
-            DenseKernel.forward(out, bias, preOutput, act instanceof ActivationReLU);
+            BiasActivationKernel.forward(out, bias, preOutput, act instanceof ActivationReLU);
             return out;
         }
         Affine.forward(in, weights(), bias, out);
@@ -57,7 +57,7 @@ public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         if (preOutput == null) {
-            throw new IllegalStateException("LeanDenseLayer backprop called without a training forward pass " + layerId());
+            throw new IllegalStateException("GemmDenseLayer backprop called without a training forward pass " + layerId());
         }
         // dL/d(pre-activation), written over the cached pre-activation (used only here)
         INDArray in = input.castTo(dataType);
@@ -65,8 +65,8 @@ public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
         INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
         IActivation act = layerConf().getActivationFn();
         INDArray delta;
-        if (DenseKernel.supports(act) && DenseKernel.applies(preOutput, epsilon) && biasGrad.elementWiseStride() == 1) {
-            DenseKernel.backward(preOutput, epsilon, biasGrad, act instanceof ActivationReLU);
+        if (BiasActivationKernel.supports(act) && BiasActivationKernel.applies(preOutput, epsilon) && biasGrad.elementWiseStride() == 1) {
+            BiasActivationKernel.backward(preOutput, epsilon, biasGrad, act instanceof ActivationReLU);
             delta = preOutput;
             Affine.weightGradient(in, delta, weightGrad);
         } else {
@@ -107,7 +107,7 @@ public class LeanDenseLayerImpl extends BaseLayer<LeanDenseLayer> {
     private INDArray checkedInput() {
         INDArray in = input.castTo(dataType);
         if (in.rank() != 2 || in.size(1) != layerConf().getNIn()) {
-            throw new DL4JInvalidInputException("LeanDenseLayer expects input of shape [minibatch, "
+            throw new DL4JInvalidInputException("GemmDenseLayer expects input of shape [minibatch, "
                     + layerConf().getNIn() + "], got " + Arrays.toString(in.shape()) + " " + layerId());
         }
         return in;

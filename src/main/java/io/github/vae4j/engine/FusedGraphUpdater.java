@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.TrainingConfig;
@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.List;
 
 /**
- * DL4J's {@link ComputationGraphUpdater} with one shortcut: when the whole network is a single {@link LeanAdam} block
- * with no regularization and no gradient normalization, an update is one pass of {@link LeanAdamUpdater} that also
+ * DL4J's {@link ComputationGraphUpdater} with one shortcut: when the whole network is a single {@link OnePassAdam} block
+ * with no regularization and no gradient normalization, an update is one pass of {@link OnePassAdamUpdater} that also
  * divides by the minibatch size. DL4J's own path runs a division pass over all parameters, builds per-layer gradient
  * maps and creates two views per parameter and step for regularization that is not there; the result is the same
  * (tested against DL4J's updater in {@code FusedGraphUpdaterTest}). Any other configuration, or a gradient that is
@@ -24,12 +24,12 @@ import java.util.List;
  */
 public class FusedGraphUpdater extends ComputationGraphUpdater {
 
-    private final LeanAdamUpdater adam;
+    private final OnePassAdamUpdater adam;
     private long fusedSteps;
 
     private FusedGraphUpdater(ComputationGraph graph, INDArray updaterState) {
         super(graph, updaterState);
-        this.adam = singleLeanAdamBlock() ? (LeanAdamUpdater) updaterBlocks.get(0).getGradientUpdater() : null;
+        this.adam = singleOnePassAdamBlock() ? (OnePassAdamUpdater) updaterBlocks.get(0).getGradientUpdater() : null;
     }
 
     /**
@@ -78,12 +78,12 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
     }
 
     /**
-     * Whether every parameter of every layer is updated by one and the same {@link LeanAdam} configuration, with no
+     * Whether every parameter of every layer is updated by one and the same {@link OnePassAdam} configuration, with no
      * regularization and no gradient normalization. Read from the layer configurations, so a graph that does not
      * qualify costs no updater construction.
      */
     private static boolean fusableConfiguration(ComputationGraph graph) {
-        LeanAdam first = null;
+        OnePassAdam first = null;
         for (Layer layer : graph.getLayers()) {
             TrainingConfig conf = layer.getConfig();
             GradientNormalization norm = conf.getGradientNormalization();
@@ -92,7 +92,7 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
             }
             for (String param : layer.paramTable(false).keySet()) {
                 List<?> reg = conf.getRegularizationByParam(param);
-                if (!(conf.getUpdaterByParam(param) instanceof LeanAdam adam) || (first != null && !first.equals(adam))
+                if (!(conf.getUpdaterByParam(param) instanceof OnePassAdam adam) || (first != null && !first.equals(adam))
                         || (reg != null && !reg.isEmpty())) {
                     return false;
                 }
@@ -103,12 +103,12 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
     }
 
     /** Whether DL4J built one updater block over all parameters (it splits blocks for pretraining layers, say). */
-    private boolean singleLeanAdamBlock() {
+    private boolean singleOnePassAdamBlock() {
         if (updaterBlocks.size() != 1) {
             return false;
         }
         UpdaterBlock block = updaterBlocks.get(0);
-        return block.getGradientUpdater() instanceof LeanAdamUpdater && block.getParamOffsetStart() == 0
+        return block.getGradientUpdater() instanceof OnePassAdamUpdater && block.getParamOffsetStart() == 0
                 && block.getParamOffsetEnd() == getFlattenedGradientsView().length();
     }
 

@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.GradientUpdater;
@@ -12,11 +12,11 @@ import java.util.Objects;
 /**
  * Adam (Kingma &amp; Ba 2015) as a DL4J updater, with the same math, defaults and state layout as DL4J's
  * {@code Adam}, applied as one fused, SIMD-compiled pass over the gradient and state buffers
- * ({@link LeanAdamUpdater}), instead of ND4J's {@code adam_updater} op. {@code vae4j bench} times both at the
+ * ({@link OnePassAdamUpdater}), instead of ND4J's {@code adam_updater} op. {@code vae4j bench} times both at the
  * reference model's 652,824 parameters (docs/benchmarks.md). The update for step t = iteration + 1 is
  * <pre>m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  Δ = α·√(1−β₂ᵗ)/(1−β₁ᵗ) · m / (√v + ε)</pre>
  */
-public final class LeanAdam implements IUpdater {
+public final class OnePassAdam implements IUpdater {
 
     private final double learningRate;
     private final ISchedule learningRateSchedule;
@@ -24,11 +24,11 @@ public final class LeanAdam implements IUpdater {
     private final double beta2;
     private final double epsilon;
 
-    public LeanAdam(double learningRate) {
+    public OnePassAdam(double learningRate) {
         this(learningRate, null, 0.9, 0.999, 1e-8);
     }
 
-    public LeanAdam(@JsonProperty("learningRate") double learningRate,
+    public OnePassAdam(@JsonProperty("learningRate") double learningRate,
                     @JsonProperty("learningRateSchedule") ISchedule learningRateSchedule,
                     @JsonProperty("beta1") double beta1,
                     @JsonProperty("beta2") double beta2,
@@ -79,7 +79,7 @@ public final class LeanAdam implements IUpdater {
 
     @Override
     public GradientUpdater instantiate(INDArray viewArray, boolean initializeViewArray) {
-        LeanAdamUpdater u = new LeanAdamUpdater(this);
+        OnePassAdamUpdater u = new OnePassAdamUpdater(this);
         INDArray flat = viewArray.reshape(viewArray.length());
         long[] gradientShape = {flat.length() / 2};
         u.setStateViewArray(flat, gradientShape, flat.ordering(), initializeViewArray);
@@ -88,14 +88,14 @@ public final class LeanAdam implements IUpdater {
 
     @Override
     public GradientUpdater instantiate(Map<String, INDArray> updaterState, boolean initializeStateArrays) {
-        LeanAdamUpdater u = new LeanAdamUpdater(this);
+        OnePassAdamUpdater u = new OnePassAdamUpdater(this);
         u.setState(updaterState, initializeStateArrays);
         return u;
     }
 
     @Override
-    public LeanAdam clone() {
-        return new LeanAdam(learningRate, learningRateSchedule == null ? null : learningRateSchedule.clone(), beta1,
+    public OnePassAdam clone() {
+        return new OnePassAdam(learningRate, learningRateSchedule == null ? null : learningRateSchedule.clone(), beta1,
                 beta2, epsilon);
     }
 
@@ -111,12 +111,12 @@ public final class LeanAdam implements IUpdater {
 
     @Override
     public void setLrAndSchedule(double lr, ISchedule lrSchedule) {
-        throw new UnsupportedOperationException("LeanAdam is immutable; build a new one with the learning rate");
+        throw new UnsupportedOperationException("OnePassAdam is immutable; build a new one with the learning rate");
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LeanAdam a && a.learningRate == learningRate && Objects.equals(a.learningRateSchedule,
+        return o instanceof OnePassAdam a && a.learningRate == learningRate && Objects.equals(a.learningRateSchedule,
                 learningRateSchedule) && a.beta1 == beta1 && a.beta2 == beta2 && a.epsilon == epsilon;
     }
 
@@ -127,6 +127,6 @@ public final class LeanAdam implements IUpdater {
 
     @Override
     public String toString() {
-        return "LeanAdam(lr=" + learningRate + ", beta1=" + beta1 + ", beta2=" + beta2 + ", epsilon=" + epsilon + ")";
+        return "OnePassAdam(lr=" + learningRate + ", beta1=" + beta1 + ", beta2=" + beta2 + ", epsilon=" + epsilon + ")";
     }
 }

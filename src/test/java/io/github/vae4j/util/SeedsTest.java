@@ -1,4 +1,4 @@
-package io.github.vae4j.model;
+package io.github.vae4j.util;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;

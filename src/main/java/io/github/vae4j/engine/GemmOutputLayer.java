@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -14,16 +14,16 @@ import java.util.Collection;
 
 /**
  * An output layer with DL4J's OutputLayer parameters ("W", "b") and any {@link ILossFunction}, implemented for
- * training speed ({@link LeanOutputLayerImpl}): one GEMM for the pre-activation per step, shared by the gradient and
+ * training speed ({@link GemmOutputLayerImpl}): one GEMM for the pre-activation per step, shared by the gradient and
  * the score (DL4J's OutputLayer computes it once for backprop and again for the score), and the input gradient as
  * one GEMM instead of an {@code mmul} of transposed views.
  */
-public class LeanOutputLayer extends BaseOutputLayer {
+public class GemmOutputLayer extends BaseOutputLayer {
 
-    public LeanOutputLayer() {
+    public GemmOutputLayer() {
     }
 
-    private LeanOutputLayer(Builder builder) {
+    private GemmOutputLayer(Builder builder) {
         super(builder);
         initializeConstraints(builder);
     }
@@ -32,8 +32,8 @@ public class LeanOutputLayer extends BaseOutputLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("LeanOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        return LayerWiring.wire(new LeanOutputLayerImpl(conf, networkDataType), conf, initializer(), trainingListeners,
+        LayerValidation.assertNInNOutSet("GemmOutputLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        return LayerWiring.wire(new GemmOutputLayerImpl(conf, networkDataType), conf, initializer(), trainingListeners,
                 layerIndex, layerParamsView, initializeParams);
     }
 
@@ -44,7 +44,7 @@ public class LeanOutputLayer extends BaseOutputLayer {
 
     @Override
     public String toString() {
-        return "LeanOutputLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", loss="
+        return "GemmOutputLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", loss="
                 + getLossFn() + ", activation=" + getActivationFn() + ")";
     }
 
@@ -56,8 +56,8 @@ public class LeanOutputLayer extends BaseOutputLayer {
 
         @Override
         @SuppressWarnings("unchecked")
-        public LeanOutputLayer build() {
-            return new LeanOutputLayer(this);
+        public GemmOutputLayer build() {
+            return new GemmOutputLayer(this);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
@@ -9,13 +9,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import java.util.Collection;
 
 /** The part of {@code Layer.instantiate} every vae4j layer configuration shares: wiring a new runtime layer up. */
-final class LayerWiring {
+public final class LayerWiring {
 
     private LayerWiring() {
     }
 
     /** Sets listeners, index, parameter view and parameter table (initialized or not) on {@code layer}. */
-    static <L extends Layer> L wire(L layer, NeuralNetConfiguration conf, ParamInitializer initializer,
+    public static <L extends Layer> L wire(L layer, NeuralNetConfiguration conf, ParamInitializer initializer,
             Collection<TrainingListener> listeners, int layerIndex, INDArray paramsView, boolean initializeParams) {
         layer.setListeners(listeners);
         layer.setIndex(layerIndex);

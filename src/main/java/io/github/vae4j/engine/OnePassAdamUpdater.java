@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
@@ -9,24 +9,24 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The state and step of {@link LeanAdam}: m and v are the two halves of the updater's state view (DL4J's layout:
+ * The state and step of {@link OnePassAdam}: m and v are the two halves of the updater's state view (DL4J's layout:
  * "M" then "V"); the gradient array is turned into the update in place, with no temporary arrays.
  */
-public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
+public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
 
     public static final String M_STATE = "M";
     public static final String V_STATE = "V";
 
-    private final LeanAdam config;
+    private final OnePassAdam config;
     private INDArray m;
     private INDArray v;
 
-    public LeanAdamUpdater(LeanAdam config) {
+    public OnePassAdamUpdater(OnePassAdam config) {
         this.config = config;
     }
 
     @Override
-    public LeanAdam getConfig() {
+    public OnePassAdam getConfig() {
         return config;
     }
 
@@ -74,7 +74,7 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
      */
     void applyUpdater(INDArray gradient, int iteration, int epoch, double gradientScale) {
         if (m == null || v == null) {
-            throw new IllegalStateException("LeanAdam updater has no state view");
+            throw new IllegalStateException("OnePassAdam updater has no state view");
         }
         if (gradient.length() != m.length()) {
             throw new IllegalArgumentException("gradient has " + gradient.length() + " values, the Adam state "
@@ -83,7 +83,7 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
         INDArray g = gradient.rank() == 1 ? gradient : Shape.newShapeNoCopy(gradient, new long[] {gradient.length()},
                 gradient.ordering() == 'f');
         if (g == null) {
-            throw new IllegalArgumentException("LeanAdam needs a contiguous gradient array, got shape "
+            throw new IllegalArgumentException("OnePassAdam needs a contiguous gradient array, got shape "
                     + java.util.Arrays.toString(gradient.shape()));
         }
         double b1 = config.beta1();
@@ -91,7 +91,7 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
         int t = iteration + 1;
         double alpha = config.getLearningRate(iteration, epoch) * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
         if (g.elementWiseStride() != 1 || m.elementWiseStride() != 1 || v.elementWiseStride() != 1) {
-            throw new IllegalArgumentException("LeanAdam needs contiguous gradient and state arrays");
+            throw new IllegalArgumentException("OnePassAdam needs contiguous gradient and state arrays");
         }
         int n = (int) g.length();
         var gb = g.data();
@@ -106,7 +106,7 @@ public final class LeanAdamUpdater implements GradientUpdater<LeanAdam> {
                     (float) b2, (float) alpha, eps, (float) gradientScale);
             case DOUBLE -> stepDouble(gb.asNioDouble(), go, mb.asNioDouble(), mo, vb.asNioDouble(), vo, n, b1, b2, alpha,
                     config.epsilon(), gradientScale);
-            default -> throw new IllegalArgumentException("LeanAdam supports FLOAT and DOUBLE, got " + g.dataType());
+            default -> throw new IllegalArgumentException("OnePassAdam supports FLOAT and DOUBLE, got " + g.dataType());
         }
     }
 

@@ -1,19 +1,19 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The element-wise part of {@link VariationalLayerImpl} for one minibatch shape, computed in double precision over
+ * The element-wise part of {@link io.github.vae4j.nn.VariationalLayerImpl} for one minibatch shape, computed in double precision over
  * Java arrays. Heads are [rows, 2·latent] in 'f' order: the μ block (rows·latent values) then the raw log σ² block;
  * the kernel adds their bias and sums their gradient into the bias gradient, so the layer needs GEMMs only for the
  * products.
  *
  * <p>Forward, per element: log σ² = softClamp(raw) = raw + softplus(lo − raw) − softplus(raw − hi) (as
- * {@link VaeMath#softClamp}); σ = exp(½ log σ²); z = μ + σ ⊙ ε (or μ without ε); KL = ½ Σ (μ² + σ² − log σ² − 1).
+ * {@link io.github.vae4j.nn.VaeMath#softClamp}); σ = exp(½ log σ²); z = μ + σ ⊙ ε (or μ without ε); KL = ½ Σ (μ² + σ² − log σ² − 1).
  * Backward, with dz = ∂L/∂z: ∂L/∂μ = β μ + dz; ∂L/∂log σ² = ½ β (σ² − 1) + ½ dz ⊙ σ ⊙ ε; ∂L/∂raw = ∂L/∂log σ² ·
  * softClamp'(raw), with softClamp'(raw) = 1 − sigmoid(lo − raw) − sigmoid(raw − hi).
  */
-final class LatentKernel {
+public final class LatentKernel {
 
     private final int rows;
     private final int latent;
@@ -29,7 +29,7 @@ final class LatentKernel {
     private final double[] grad;
     private final double[] bias;
 
-    LatentKernel(int rows, int latent) {
+    public LatentKernel(int rows, int latent) {
         this.rows = rows;
         this.latent = latent;
         int m = rows * latent;
@@ -44,11 +44,11 @@ final class LatentKernel {
         bias = new double[2 * latent];
     }
 
-    int rows() {
+    public int rows() {
         return rows;
     }
 
-    int latent() {
+    public int latent() {
         return latent;
     }
 
@@ -58,7 +58,7 @@ final class LatentKernel {
      *
      * @return the KL summed over the minibatch, in nats
      */
-    double forward(INDArray product, INDArray biasIn, INDArray epsIn, INDArray zOut, double lo, double hi) {
+    public double forward(INDArray product, INDArray biasIn, INDArray epsIn, INDArray zOut, double lo, double hi) {
         HostBuffers.read(product, heads);
         HostBuffers.read(biasIn, bias);
         for (int j = 0; j < 2 * latent; j++) {
@@ -98,7 +98,7 @@ final class LatentKernel {
      * Writes ∂L/∂[μ | raw log σ²] into {@code dHeads} from ∂L/∂z, for the loss + β·KL, and its sum over the
      * minibatch (the bias gradient) into {@code biasGrad}.
      */
-    void backward(INDArray dzIn, double beta, INDArray dHeads, INDArray biasGrad) {
+    public void backward(INDArray dzIn, double beta, INDArray dHeads, INDArray biasGrad) {
         HostBuffers.read(dzIn, dz);
         int m = rows * latent;
         for (int i = 0; i < m; i++) {

@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class LeanAdamTest {
+class OnePassAdamTest {
 
     /**
-     * The same gradients through DL4J's Adam and LeanAdam give the same updates, step after step, for a parameter
+     * The same gradients through DL4J's Adam and OnePassAdam give the same updates, step after step, for a parameter
      * count that ends in a partial chunk and one spanning many chunks.
      */
     @org.junit.jupiter.params.ParameterizedTest
@@ -26,7 +26,7 @@ class LeanAdamTest {
     void updatesMatchDl4jAdam(int n) {
         for (double lr : new double[] {1e-3, 0.05}) {
             GradientUpdater<?> reference = new Adam(lr).instantiate(Nd4j.zeros(DataType.DOUBLE, 1, 2 * n), true);
-            GradientUpdater<?> lean = new LeanAdam(lr).instantiate(Nd4j.zeros(DataType.DOUBLE, 1, 2 * n), true);
+            GradientUpdater<?> lean = new OnePassAdam(lr).instantiate(Nd4j.zeros(DataType.DOUBLE, 1, 2 * n), true);
             Nd4j.getRandom().setSeed(7);
             for (int it = 0; it < 30; it++) {
                 INDArray g = Nd4j.randn(DataType.DOUBLE, 1, n).muli(Math.pow(10, (it % 5) - 2));
@@ -47,7 +47,7 @@ class LeanAdamTest {
         INDArray flat = Nd4j.linspace(DataType.FLOAT, 1, 20, 1).reshape(1, 20);
         INDArray view = flat.get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
                 org.nd4j.linalg.indexing.NDArrayIndex.interval(5, 15)).reshape(1, 10);
-        GradientUpdater<?> lean = new LeanAdam(0.1).instantiate(Nd4j.zeros(DataType.FLOAT, 1, 20), true);
+        GradientUpdater<?> lean = new OnePassAdam(0.1).instantiate(Nd4j.zeros(DataType.FLOAT, 1, 20), true);
         lean.applyUpdater(view, 0, 0);
         // first step: m = 0.1 g, v = 0.001 g², bias-corrected update = lr · g / |g| = 0.1
         for (int i = 5; i < 15; i++) {
@@ -59,19 +59,19 @@ class LeanAdamTest {
 
     @Test
     void survivesConfigurationJsonRoundTrip() throws Exception {
-        IUpdater u = new LeanAdam(3e-4, null, 0.8, 0.99, 1e-7);
+        IUpdater u = new OnePassAdam(3e-4, null, 0.8, 0.99, 1e-7);
         ObjectMapper mapper = NeuralNetConfiguration.mapper();
         String json = mapper.writeValueAsString(u);
         IUpdater back = mapper.readValue(json, IUpdater.class);
-        assertTrue(back instanceof LeanAdam, json);
+        assertTrue(back instanceof OnePassAdam, json);
         assertEquals(u, back);
-        assertNotEquals(new LeanAdam(3e-4), back);
+        assertNotEquals(new OnePassAdam(3e-4), back);
     }
 
     @Test
     void rejectsBadHyperparameters() {
-        assertThrows(IllegalArgumentException.class, () -> new LeanAdam(0));
-        assertThrows(IllegalArgumentException.class, () -> new LeanAdam(1e-3, null, 1.0, 0.999, 1e-8));
-        assertThrows(IllegalArgumentException.class, () -> new LeanAdam(1e-3, null, 0.9, 0.999, 0));
+        assertThrows(IllegalArgumentException.class, () -> new OnePassAdam(0));
+        assertThrows(IllegalArgumentException.class, () -> new OnePassAdam(1e-3, null, 1.0, 0.999, 1e-8));
+        assertThrows(IllegalArgumentException.class, () -> new OnePassAdam(1e-3, null, 0.9, 0.999, 0));
     }
 }

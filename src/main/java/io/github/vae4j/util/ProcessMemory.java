@@ -1,4 +1,4 @@
-package io.github.vae4j.bench;
+package io.github.vae4j.util;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
@@ -12,19 +12,19 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Runtime implementation of {@link LeanOutputLayer}. DL4J's ComputationGraph calls backprop on an output layer and
+ * Runtime implementation of {@link GemmOutputLayer}. DL4J's ComputationGraph calls backprop on an output layer and
  * then asks for its score on the same input and labels; backprop here computes the loss's gradient and score from
  * one pre-activation and keeps the score (a number) for that call. A score request for any other input, labels or
  * a new forward pass computes the score afresh.
  */
-public class LeanOutputLayerImpl extends BaseOutputLayer<LeanOutputLayer> {
+public class GemmOutputLayerImpl extends BaseOutputLayer<GemmOutputLayer> {
 
     /** Unnormalized score (sum over the minibatch) of the latest backprop, or NaN. */
     private double backpropScore = Double.NaN;
     private INDArray scoredInput;
     private INDArray scoredLabels;
 
-    public LeanOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+    public GemmOutputLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
     }
 

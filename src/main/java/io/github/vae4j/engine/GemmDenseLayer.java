@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -16,19 +16,19 @@ import java.util.Collection;
 
 /**
  * A fully connected layer out = activation(in·W + b) with DL4J's DenseLayer parameters (keys "W" [nIn, nOut] and
- * "b" [1, nOut], same initialization), implemented for training speed ({@link LeanDenseLayerImpl}): each product
+ * "b" [1, nOut], same initialization), implemented for training speed ({@link GemmDenseLayerImpl}): each product
  * is one GEMM into a workspace or gradient-view array, and the forward pre-activation is kept for backprop instead
  * of being recomputed. DL4J's DenseLayer computes the forward product twice per step (once more in backprop) and
  * forms the input gradient through {@code mmul} of transposed views.
  */
-public class LeanDenseLayer extends FeedForwardLayer {
+public class GemmDenseLayer extends FeedForwardLayer {
 
     private boolean inputGradient = true;
 
-    public LeanDenseLayer() {
+    public GemmDenseLayer() {
     }
 
-    private LeanDenseLayer(Builder builder) {
+    private GemmDenseLayer(Builder builder) {
         super(builder);
         this.inputGradient = builder.inputGradient;
         initializeConstraints(builder);
@@ -51,8 +51,8 @@ public class LeanDenseLayer extends FeedForwardLayer {
     public org.deeplearning4j.nn.api.Layer instantiate(NeuralNetConfiguration conf,
             Collection<TrainingListener> trainingListeners, int layerIndex, INDArray layerParamsView,
             boolean initializeParams, DataType networkDataType) {
-        LayerValidation.assertNInNOutSet("LeanDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
-        return LayerWiring.wire(new LeanDenseLayerImpl(conf, networkDataType), conf, initializer(), trainingListeners,
+        LayerValidation.assertNInNOutSet("GemmDenseLayer", getLayerName(), layerIndex, getNIn(), getNOut());
+        return LayerWiring.wire(new GemmDenseLayerImpl(conf, networkDataType), conf, initializer(), trainingListeners,
                 layerIndex, layerParamsView, initializeParams);
     }
 
@@ -67,7 +67,7 @@ public class LeanDenseLayer extends FeedForwardLayer {
         long numParams = initializer().numParams(this);
         long updaterState = getIUpdater() == null ? 0 : getIUpdater().stateSize(numParams);
         // Kept from forward to backward: the pre-activation (nOut per example).
-        return new LayerMemoryReport.Builder(layerName, LeanDenseLayer.class, inputType, outputType)
+        return new LayerMemoryReport.Builder(layerName, GemmDenseLayer.class, inputType, outputType)
                 .standardMemory(numParams, updaterState)
                 .workingMemory(0, 0, 0, getNOut() + getNIn())
                 .cacheMemory(MemoryReport.CACHE_MODE_ALL_ZEROS, MemoryReport.CACHE_MODE_ALL_ZEROS)
@@ -76,13 +76,13 @@ public class LeanDenseLayer extends FeedForwardLayer {
 
     @Override
     public String toString() {
-        return "LeanDenseLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", activation="
+        return "GemmDenseLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", activation="
                 + getActivationFn() + ", inputGradient=" + inputGradient + ")";
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LeanDenseLayer other && super.equals(o) && inputGradient == other.inputGradient;
+        return o instanceof GemmDenseLayer other && super.equals(o) && inputGradient == other.inputGradient;
     }
 
     @Override
@@ -93,7 +93,7 @@ public class LeanDenseLayer extends FeedForwardLayer {
     public static class Builder extends FeedForwardLayer.Builder<Builder> {
         private boolean inputGradient = true;
 
-        /** See {@link LeanDenseLayer#isInputGradient()}; default true. */
+        /** See {@link GemmDenseLayer#isInputGradient()}; default true. */
         public Builder inputGradient(boolean inputGradient) {
             this.inputGradient = inputGradient;
             return this;
@@ -101,8 +101,8 @@ public class LeanDenseLayer extends FeedForwardLayer {
 
         @Override
         @SuppressWarnings("unchecked")
-        public LeanDenseLayer build() {
-            return new LeanDenseLayer(this);
+        public GemmDenseLayer build() {
+            return new GemmDenseLayer(this);
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.model.VaeModel;
@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class FusedGraphUpdaterTest {
 
     private static final VaeConfig SMALL = VaeConfig.defaults().withOverrides(Map.of(
-            "inputSize", 12, "encoderSizes", List.of(9), "latentSize", 3, "decoderSizes", List.of(8),
+            "inputShape", List.of(12), "encoder", TestData.dense(9), "latentSize", 3, "decoder", TestData.dense(8),
             "batchSize", 16, "learningRate", 0.01, "seed", 5));
 
     /** Trains for {@code steps} on fixed batches of sizes 16 and 7, re-seeding ND4J's generator before each step. */
@@ -40,9 +40,12 @@ class FusedGraphUpdaterTest {
 
     @Test
     void sameParametersAsDl4jsUpdater() {
-        ComputationGraph dl4j = VaeNetwork.build(SMALL, DataType.DOUBLE);
+        // the graph as DL4J alone builds it, and a clone with the updater VaeNetwork.build attaches
+        ComputationGraph dl4j = new ComputationGraph(VaeNetwork.configuration(SMALL, DataType.DOUBLE));
+        dl4j.init();
         ComputationGraph fused = dl4j.clone();
         assertTrue(FusedGraphUpdater.install(fused));
+        assertInstanceOf(FusedGraphUpdater.class, VaeNetwork.build(SMALL, DataType.DOUBLE).getUpdater());
         assertFalse(dl4j.getUpdater() instanceof FusedGraphUpdater);
         INDArray start = dl4j.params().dup();
 

@@ -1,4 +1,4 @@
-package io.github.vae4j.nn;
+package io.github.vae4j.engine;
 
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
@@ -19,18 +19,18 @@ import java.nio.FloatBuffer;
  * Each replaces three ND4J calls (a bias GEMM or broadcast, the activation op and a copy; the activation's
  * backprop op and a bias-gradient GEMM), each with its own fixed overhead (the change log in docs/benchmarks.md).
  */
-final class DenseKernel {
+public final class BiasActivationKernel {
 
     private static final int CHUNK = 4096;
 
     private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[2][CHUNK]);
     private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[2][CHUNK]);
 
-    private DenseKernel() {
+    private BiasActivationKernel() {
     }
 
     /** Whether {@code activation} is one the kernel computes: ReLU without max, threshold or slope, or identity. */
-    static boolean supports(IActivation activation) {
+    public static boolean supports(IActivation activation) {
         if (activation instanceof ActivationReLU relu) {
             return relu.getMax() == null && relu.getThreshold() == null && relu.getNegativeSlope() == null;
         }
@@ -38,7 +38,7 @@ final class DenseKernel {
     }
 
     /** Whether the arrays are 2-d, FLOAT or DOUBLE alike, contiguous 'f' order, all [rows, cols] as the first. */
-    static boolean applies(INDArray first, INDArray... more) {
+    public static boolean applies(INDArray first, INDArray... more) {
         DataType t = first.dataType();
         if ((t != DataType.FLOAT && t != DataType.DOUBLE) || !fOrderMatrix(first)) {
             return false;
@@ -59,7 +59,7 @@ final class DenseKernel {
      * z ← z + b per column; pre ← z when {@code pre} is not null; z ← relu(z) when {@code relu}. Requires
      * {@link #applies} for z (and pre); b holds cols values.
      */
-    static void forward(INDArray z, INDArray bias, INDArray pre, boolean relu) {
+    public static void forward(INDArray z, INDArray bias, INDArray pre, boolean relu) {
         int rows = Math.toIntExact(z.size(0));
         int cols = Math.toIntExact(z.size(1));
         int per = CHUNK / rows;
@@ -125,7 +125,7 @@ final class DenseKernel {
      * pre ← ε ⊙ relu'(pre) (or ε for identity), and biasGrad[j] ← Σ_rows of column j of the result. Requires
      * {@link #applies} for pre and ε; biasGrad is a contiguous vector of cols values.
      */
-    static void backward(INDArray pre, INDArray epsilon, INDArray biasGrad, boolean relu) {
+    public static void backward(INDArray pre, INDArray epsilon, INDArray biasGrad, boolean relu) {
         int rows = Math.toIntExact(pre.size(0));
         int cols = Math.toIntExact(pre.size(1));
         int per = CHUNK / rows;

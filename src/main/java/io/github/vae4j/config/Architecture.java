@@ -1,0 +1,164 @@
+package io.github.vae4j.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A config's encoder and decoder blocks resolved against its input shape: every layer of the network in order, with
+ * the shape it takes and gives, its parameter count and its multiply-adds per example. Construction checks that the
+ * blocks fit together (a conv needs an image, a reshape must keep the size, the decoder must end in the data's shape)
+ * and names the block and the shapes when they do not. The network builder and the benchmark's FLOP count both read
+ * this one description.
+ *
+ * @param input   the data's shape
+ * @param encoder encoder layers, input to the last hidden layer
+ * @param latent  the variational layer (its output is z; its parameters are both Gaussian heads)
+ * @param decoder decoder layers after z, reshapes included, without the output layer
+ * @param output  the output layer, giving the likelihood's parameters
+ */
+public record Architecture(Shape input, List<Layer> encoder, Layer latent, List<Layer> decoder, Layer output) {
+
+    /**
+     * One layer of the network.
+     *
+     * @param block      the block it comes from (for the output layer: a dense or deconv block sized from the data)
+     * @param in         shape it takes
+     * @param out        shape it gives
+     * @param parameters trainable parameters
+     * @param macs       multiply-adds of its forward pass per example
+     */
+    public record Layer(Block block, Shape in, Shape out, long parameters, long macs) {
+    }
+
+    /** Resolves {@code c}'s blocks against its input shape, which must be set. */
+    public static Architecture of(VaeConfig c) {
+        if (c.inputShape().isEmpty()) {
+            throw new IllegalStateException("the config's inputShape is not set yet (it is taken from the data at "
+                    + "training time); set inputShape to build a network");
+        }
+        return resolve(Shape.of(c.inputShape()), c.encoder(), c.latentSize(), c.decoder(), c.outputHead(),
+                c.likelihood());
+    }
+
+    /** Resolves blocks against an input shape (what {@link #of} does, from the parts of a config). */
+    static Architecture resolve(Shape input, List<Block> encoderBlocks, int latentSize, List<Block> decoderBlocks,
+            OutputHead head, Likelihood likelihood) {
+        Shape shape = input;
+        List<Layer> encoder = new ArrayList<>();
+        for (int i = 0; i < encoderBlocks.size(); i++) {
+            Block b = encoderBlocks.get(i);
+            if (b instanceof Block.Reshape || b instanceof Block.Deconv) {
+                throw new IllegalArgumentException("encoder block " + i + " is a " + b.type()
+                        + " block; the encoder takes dense and conv blocks");
+            }
+            Layer l = layer("encoder block " + i, b, shape);
+            encoder.add(l);
+            shape = l.out();
+        }
+        Layer latent = new Layer(new Block.Dense(2 * latentSize), Shape.flat(shape.size()), Shape.flat(latentSize),
+                2 * (shape.size() + 1) * latentSize, 2 * shape.size() * latentSize);
+        shape = Shape.flat(latentSize);
+        List<Layer> decoder = new ArrayList<>();
+        for (int i = 0; i < decoderBlocks.size(); i++) {
+            Block b = decoderBlocks.get(i);
+            if (b instanceof Block.Conv) {
+                throw new IllegalArgumentException("decoder block " + i
+                        + " is a conv block; the decoder takes dense, reshape and deconv blocks");
+            }
+            Layer l = layer("decoder block " + i, b, shape);
+            decoder.add(l);
+            shape = l.out();
+        }
+        int perDim = likelihood.parametersPerDimension();
+        Layer output;
+        if (head.isDeconv()) {
+            OutputHead h = head;
+            Block.Deconv b = new Block.Deconv(perDim * input.channels(), h.kernel(), h.stride(), h.padding());
+            output = layer("the deconv outputHead", b, shape);
+            if (!input.spatial() || output.out().height() != input.height() || output.out().width() != input.width()) {
+                throw new IllegalArgumentException("the decoder ends in " + output.out() + " but the data is " + input
+                        + " (" + perDim + " output channel(s) per data channel); change the decoder blocks or the outputHead");
+            }
+        } else {
+            output = layer("the dense outputHead", new Block.Dense(Math.toIntExact(perDim * input.size())), shape);
+        }
+        return new Architecture(input, List.copyOf(encoder), latent, List.copyOf(decoder), output);
+    }
+
+    /** Every layer in order: encoder, latent, decoder, output. */
+    public List<Layer> layers() {
+        List<Layer> all = new ArrayList<>(encoder);
+        all.add(latent);
+        all.addAll(decoder);
+        all.add(output);
+        return all;
+    }
+
+    /** Whether any layer is a convolution or transposed convolution. */
+    public boolean convolutional() {
+        return layers().stream().anyMatch(l -> l.block() instanceof Block.Conv || l.block() instanceof Block.Deconv);
+    }
+
+    /** Trainable parameters of the whole network. */
+    public long parameters() {
+        return layers().stream().mapToLong(Layer::parameters).sum();
+    }
+
+    /**
+     * FLOP of one training example: 2 per multiply-add for each of the forward product, the weight gradient and the
+     * input gradient (6 · MACs), the standard count for dense and convolution layers.
+     */
+    public double trainingFlopPerExample() {
+        return 6.0 * layers().stream().mapToLong(Layer::macs).sum();
+    }
+
+    private static Layer layer(String where, Block b, Shape in) {
+        if (b instanceof Block.Dense d) {
+            return new Layer(d, in, Shape.flat(d.width()), (in.size() + 1) * d.width(), in.size() * d.width());
+        }
+        if (b instanceof Block.Conv cv) {
+            requireImage(where, cv, in);
+            int h = convSide(where, in.height(), cv.kernel(), cv.stride(), cv.padding());
+            int w = convSide(where, in.width(), cv.kernel(), cv.stride(), cv.padding());
+            long k2 = (long) cv.kernel() * cv.kernel();
+            return new Layer(cv, in, Shape.image(cv.filters(), h, w), (k2 * in.channels() + 1) * cv.filters(),
+                    k2 * in.channels() * cv.filters() * h * w);
+        }
+        if (b instanceof Block.Reshape r) {
+            if (in.spatial() || in.size() != r.size()) {
+                throw new IllegalArgumentException(where + " reshapes to " + r.channels() + "x" + r.height() + "x"
+                        + r.width() + " = " + r.size() + " values but its input is " + in
+                        + (in.spatial() ? " (already an image)" : ""));
+            }
+            return new Layer(r, in, Shape.image(r.channels(), r.height(), r.width()), 0, 0);
+        }
+        Block.Deconv dc = (Block.Deconv) b;
+        requireImage(where, dc, in);
+        int h = (in.height() - 1) * dc.stride() + dc.kernel() - 2 * dc.padding();
+        int w = (in.width() - 1) * dc.stride() + dc.kernel() - 2 * dc.padding();
+        if (h < 1 || w < 1) {
+            throw new IllegalArgumentException(where + " (deconv k" + dc.kernel() + " s" + dc.stride() + " p"
+                    + dc.padding() + ") gives an empty output from " + in);
+        }
+        long k2 = (long) dc.kernel() * dc.kernel();
+        return new Layer(dc, in, Shape.image(dc.filters(), h, w), (k2 * in.channels() + 1) * dc.filters(),
+                k2 * in.channels() * dc.filters() * (long) in.height() * in.width());
+    }
+
+    private static void requireImage(String where, Block b, Shape in) {
+        if (!in.spatial()) {
+            throw new IllegalArgumentException(where + " is a " + b.type() + " block, which needs an image input "
+                    + "[channels, height, width], but its input is flat (" + in + " values)"
+                    + (b instanceof Block.Deconv ? "; put a reshape block before it" : "; give inputShape as [C, H, W]"));
+        }
+    }
+
+    private static int convSide(String where, int in, int k, int s, int p) {
+        int span = in + 2 * p - k;
+        if (span < 0) {
+            throw new IllegalArgumentException(where + " has kernel " + k + " larger than its padded input side "
+                    + (in + 2 * p));
+        }
+        return span / s + 1;
+    }
+}
