@@ -5,6 +5,8 @@ import io.github.vae4j.config.Block;
 import io.github.vae4j.config.Likelihood;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.engine.FusedGraphUpdater;
+import io.github.vae4j.engine.GemmConvolution2D;
+import io.github.vae4j.engine.GemmDeconvolution2D;
 import io.github.vae4j.engine.GemmDenseLayer;
 import io.github.vae4j.engine.GemmOutputLayer;
 import io.github.vae4j.engine.OnePassAdam;
@@ -44,8 +46,9 @@ import org.nd4j.linalg.learning.config.Sgd;
  * parameter-free {@code LossLayer} "px". Data enters flat, [n, C·H·W]; DL4J's preprocessors reshape it for
  * convolutions. The graph is trained with plain {@code fit()} on DataSets whose labels are the features.
  *
- * <p>{@link Layers#VAE4J} uses vae4j's GEMM-backed dense layers and one-pass Adam (package {@code engine});
- * {@link Layers#STOCK} builds the same graph from DL4J's own DenseLayer, OutputLayer and Adam, for the benchmark.
+ * <p>{@link Layers#VAE4J} uses vae4j's GEMM-backed dense, output, convolution and transposed-convolution layers and
+ * one-pass Adam (package {@code engine}); {@link Layers#STOCK} builds the same graph, with the same parameters, from
+ * DL4J's own DenseLayer, OutputLayer, ConvolutionLayer, Deconvolution2D and Adam, for the benchmark.
  */
 public final class VaeNetwork {
 
@@ -57,9 +60,9 @@ public final class VaeNetwork {
 
     /** Which implementation of the dense layers and of Adam the graph uses; the math is the same. */
     public enum Layers {
-        /** vae4j's GEMM-backed dense and output layers and one-pass Adam (the default). */
+        /** vae4j's GEMM-backed dense, output, convolution and transposed-convolution layers and one-pass Adam. */
         VAE4J,
-        /** DL4J's stock DenseLayer, OutputLayer and Adam (the benchmark's baseline for the same graph). */
+        /** DL4J's stock DenseLayer, OutputLayer, ConvolutionLayer, Deconvolution2D and Adam (same graph). */
         STOCK
     }
 
@@ -132,7 +135,7 @@ public final class VaeNetwork {
         ReconstructionLoss loss = loss(c);
         Block head = a.output().block();
         if (head instanceof Block.Deconv d) {
-            g.addLayer(DECONV_HEAD, deconv(d, Activation.IDENTITY), reshape, prev);
+            g.addLayer(DECONV_HEAD, deconv(d, Activation.IDENTITY, layers), reshape, prev);
             g.addLayer(OUTPUT, new LossLayer.Builder(loss).activation(outputActivation(c)).build(), DECONV_HEAD);
         } else {
             long nOut = ((Block.Dense) head).width();
@@ -184,16 +187,19 @@ public final class VaeNetwork {
                     : new DenseLayer.Builder().nOut(d.width()).build();
         }
         if (b instanceof Block.Conv cv) {
-            return new ConvolutionLayer.Builder(cv.kernel(), cv.kernel()).stride(cv.stride(), cv.stride())
-                    .padding(cv.padding(), cv.padding()).nOut(cv.filters()).convolutionMode(ConvolutionMode.Truncate)
-                    .build();
+            ConvolutionLayer.Builder conv = layers == Layers.VAE4J ? new GemmConvolution2D.Builder(cv.kernel(), cv.kernel())
+                    : new ConvolutionLayer.Builder(cv.kernel(), cv.kernel());
+            return conv.stride(cv.stride(), cv.stride()).padding(cv.padding(), cv.padding()).nOut(cv.filters())
+                    .convolutionMode(ConvolutionMode.Truncate).build();
         }
-        return deconv((Block.Deconv) b, null);
+        return deconv((Block.Deconv) b, null, layers);
     }
 
-    private static Layer deconv(Block.Deconv d, Activation activation) {
-        Deconvolution2D.Builder b = new Deconvolution2D.Builder(d.kernel(), d.kernel()).stride(d.stride(), d.stride())
-                .padding(d.padding(), d.padding()).nOut(d.filters()).convolutionMode(ConvolutionMode.Truncate);
+    private static Layer deconv(Block.Deconv d, Activation activation, Layers layers) {
+        Deconvolution2D.Builder b = layers == Layers.VAE4J ? new GemmDeconvolution2D.Builder(d.kernel(), d.kernel())
+                : new Deconvolution2D.Builder(d.kernel(), d.kernel());
+        b.stride(d.stride(), d.stride()).padding(d.padding(), d.padding()).nOut(d.filters())
+                .convolutionMode(ConvolutionMode.Truncate);
         if (activation != null) {
             b.activation(activation);
         }

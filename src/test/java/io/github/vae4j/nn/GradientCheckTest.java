@@ -164,12 +164,16 @@ class GradientCheckTest {
                 + " (MultiLayerNetwork)");
     }
 
-    /** A small conv VAE from the same builder as every model: 1x6x6 → conv → dense → z → dense → reshape → deconv. */
+    /**
+     * A small conv VAE from the same builder as every model (vae4j's GEMM conv and deconv layers): 1x6x6 → conv → conv →
+     * dense → z → dense → reshape → deconv → deconv head → loss layer.
+     */
     @ParameterizedTest(name = "conv graph, {0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"BERNOULLI", "GAUSSIAN_LEARNED_VARIANCE"})
     void convolutionalGraphFromTheBuilder(String likelihood) {
         VaeConfig c = VaeConfig.fromJson("{\"inputShape\": [1, 6, 6],"
                 + " \"encoder\": [{\"type\": \"conv\", \"filters\": 3, \"kernel\": 3, \"stride\": 2, \"padding\": 1},"
+                + "               {\"type\": \"conv\", \"filters\": 2, \"kernel\": 2, \"stride\": 1, \"padding\": 0},"
                 + "               {\"type\": \"dense\", \"width\": 5}],"
                 + " \"latentSize\": 2,"
                 + " \"decoder\": [{\"type\": \"dense\", \"width\": 5}, {\"type\": \"dense\", \"width\": 12},"
