@@ -41,7 +41,8 @@ import java.util.stream.Collectors;
  * @param batchSize     examples per minibatch (default 128); ≥ 1
  * @param epochs        passes over the training data (default 30); ≥ 1
  * @param seed          the one seed every random stream derives from (default 42)
- * @param weightInit    a DL4J {@link WeightInit} name (default "xavier")
+ * @param weightInit    "pytorch" (default): weights and biases U(−1/√fan_in, 1/√fan_in), PyTorch's default for
+ *                      {@code nn.Linear} and {@code nn.Conv2d}; or a DL4J {@link WeightInit} name (biases 0)
  */
 public record VaeConfig(
         int schemaVersion,
@@ -60,6 +61,9 @@ public record VaeConfig(
         int epochs,
         long seed,
         String weightInit) {
+
+    /** The {@code weightInit} that also draws the biases uniformly, as PyTorch's layers do by default. */
+    public static final String PYTORCH_INIT = "pytorch";
 
     /** The config schema this vae4j writes. */
     public static final int SCHEMA_VERSION = 2;
@@ -108,7 +112,7 @@ public record VaeConfig(
     public static VaeConfig defaults() {
         return new VaeConfig(SCHEMA_VERSION, List.of(), List.of(new Block.Dense(400)), 20,
                 List.of(new Block.Dense(400)), OutputHead.dense(), "relu", Likelihood.BERNOULLI, 1.0, Objective.elbo(),
-                UpdaterType.ADAM, 1e-3, 128, 30, 42L, "xavier");
+                UpdaterType.ADAM, 1e-3, 128, 30, 42L, PYTORCH_INIT);
     }
 
     /** The layers this config describes; the input shape must be set. */
@@ -132,9 +136,17 @@ public record VaeConfig(
         return Activation.valueOf(activation.toUpperCase(Locale.ROOT));
     }
 
-    /** Weight init as DL4J's enum. */
+    /**
+     * Weight init as DL4J's enum: for "pytorch", DL4J's UNIFORM, which is U(−1/√fan_in, 1/√fan_in) (the network
+     * builder then draws the biases from the same range, {@link #uniformBiasInit()}).
+     */
     public WeightInit weightInitFn() {
-        return WeightInit.valueOf(weightInit.toUpperCase(Locale.ROOT));
+        return PYTORCH_INIT.equals(weightInit) ? WeightInit.UNIFORM : WeightInit.valueOf(weightInit.toUpperCase(Locale.ROOT));
+    }
+
+    /** Whether biases start U(−1/√fan_in, 1/√fan_in) rather than 0 ({@code weightInit} "pytorch"). */
+    public boolean uniformBiasInit() {
+        return PYTORCH_INIT.equals(weightInit);
     }
 
     /** One line for logs: "1x28x28 -[conv 32, conv 64, dense 256]- 20 -[dense 256, ...]- bernoulli". */
@@ -296,11 +308,14 @@ public record VaeConfig(
     }
 
     private static String checkWeightInit(String name) {
+        if (PYTORCH_INIT.equalsIgnoreCase(String.valueOf(name))) {
+            return PYTORCH_INIT;
+        }
         try {
             WeightInit.valueOf(String.valueOf(name).toUpperCase(Locale.ROOT));
             return name.toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("weightInit must be a DL4J WeightInit name (xavier, relu, ...), got "
+            throw new IllegalArgumentException("weightInit must be pytorch or a DL4J WeightInit name (xavier, relu, ...), got "
                     + name);
         }
     }

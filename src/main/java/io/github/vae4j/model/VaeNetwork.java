@@ -15,6 +15,9 @@ import io.github.vae4j.nn.LossGaussian;
 import io.github.vae4j.nn.LossGaussianLearnedVariance;
 import io.github.vae4j.nn.ReconstructionLoss;
 import io.github.vae4j.nn.VariationalLayer;
+import io.github.vae4j.util.Seeds;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
@@ -156,8 +159,38 @@ public final class VaeNetwork {
     public static ComputationGraph build(VaeConfig c, DataType dataType, Layers layers) {
         ComputationGraph graph = new ComputationGraph(configuration(c, dataType, layers));
         graph.init();
+        if (c.uniformBiasInit()) {
+            initializeBiasesUniformly(graph, Seeds.derive(c.seed(), Seeds.Stream.BIAS_INIT, 0));
+        }
         attachUpdater(graph);
         return graph;
+    }
+
+    /**
+     * Draws every bias from U(−1/√fan_in, 1/√fan_in), PyTorch's default for {@code nn.Linear} and {@code nn.Conv2d}
+     * (fan_in = nIn for dense layers and both posterior heads, nIn·k² for convolutions and transposed convolutions).
+     * DL4J initializes biases to a constant; with the weights' UNIFORM init this matches PyTorch's layers, which
+     * closes the likelihood gap measured against PyTorch (docs/benchmarks.md).
+     */
+    static void initializeBiasesUniformly(ComputationGraph graph, long seed) {
+        org.nd4j.linalg.api.rng.Random rng = Seeds.generator(seed);
+        for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
+            Layer conf = layer.conf().getLayer();
+            if (!(conf instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff) || conf instanceof LossLayer) {
+                continue;
+            }
+            long fanIn = ff.getNIn();
+            if (conf instanceof ConvolutionLayer cv) {
+                fanIn *= (long) cv.getKernelSize()[0] * cv.getKernelSize()[1];
+            }
+            double bound = 1 / Math.sqrt(fanIn);
+            for (String key : layer.paramTable().keySet()) {
+                if (conf.initializer().isBiasParam(conf, key)) {
+                    INDArray b = layer.getParam(key);
+                    b.assign(Nd4j.rand(b.shape(), -bound, bound, rng).castTo(b.dataType()));
+                }
+            }
+        }
     }
 
     /**

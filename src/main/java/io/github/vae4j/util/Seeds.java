@@ -34,7 +34,9 @@ public final class Seeds {
         /** z draws of an ELBO estimate (index: the first row of the batch). */
         ELBO,
         /** z draws of importance sampling (index: the first row of the batch). */
-        IMPORTANCE_SAMPLING
+        IMPORTANCE_SAMPLING,
+        /** the biases' uniform initialization (the weights use DL4J's network seed). */
+        BIAS_INIT
     }
 
     /** The seed of {@code stream} number {@code index} for a run with seed {@code seed}. */

@@ -28,7 +28,7 @@ class VaeConfigTest {
             "gaussianSigma|0|gaussianSigma must be finite and > 0, got 0.0",
             "objective|{\"klWarmupEpochs\": -2}|klWarmupEpochs must be >= 0, got -2",
             "activation|\"nosuch\"|activation must be a DL4J Activation name (relu, tanh, elu, ...), got nosuch",
-            "weightInit|\"nosuch\"|weightInit must be a DL4J WeightInit name (xavier, relu, ...), got nosuch",
+            "weightInit|\"nosuch\"|weightInit must be pytorch or a DL4J WeightInit name (xavier, relu, ...), got nosuch",
             "encoder|[{\"type\": \"dense\", \"width\": 0}]|dense block width must be >= 1, got 0",
             "decoder|[{\"type\": \"conv\", \"filters\": 8, \"kernel\": 3, \"stride\": 1, \"padding\": 0}]|decoder block 0 is a conv block; the decoder takes dense, reshape and deconv blocks",
             "outputHead|{\"type\": \"upsample\"}|outputHead type must be one of [dense, deconv], got upsample",

@@ -124,6 +124,27 @@ class VaeModelTest {
         assertEquals(3 * kl, scores[2] - scores[0], 1e-6);
     }
 
+    /** The default init is PyTorch's: weights and biases U(−1/√fan_in, 1/√fan_in), per layer. */
+    @Test
+    void defaultInitDrawsWeightsAndBiasesLikePytorch() {
+        VaeModel m = VaeModel.create(VaeConfig.defaults().withInputShape(List.of(784)));
+        var g = m.network();
+        for (String[] layer : new String[][] {{"enc0", "W", "784"}, {"enc0", "b", "784"}, {"z", "bmu", "400"},
+                {"z", "blogVar", "400"}, {"z", "WlogVar", "400"}, {"dec0", "b", "20"}, {"px", "W", "400"}, {"px", "b", "400"}}) {
+            INDArray p = g.getLayer(layer[0]).getParam(layer[1]);
+            double bound = 1 / Math.sqrt(Double.parseDouble(layer[2]));
+            double max = p.amaxNumber().doubleValue();
+            assertTrue(max <= bound && max > 0.8 * bound, layer[0] + "." + layer[1] + ": max |value| " + max
+                    + " vs bound " + bound);
+            // a uniform draw has variance bound²/3
+            double var = p.varNumber().doubleValue();
+            assertEquals(bound * bound / 3, var, 0.35 * bound * bound / 3, layer[0] + "." + layer[1]);
+        }
+        VaeModel xavier = VaeModel.create(VaeConfig.defaults().withOverrides(Map.of("inputShape", List.of(784),
+                "weightInit", "xavier")));
+        assertEquals(0.0, xavier.network().getLayer("enc0").getParam("b").amaxNumber().doubleValue());
+    }
+
     @Test
     void klWarmupFollowsTheNetworksOwnEpochCounter() {
         INDArray x = TestData.binary(8, 20, 3, DataType.DOUBLE);
