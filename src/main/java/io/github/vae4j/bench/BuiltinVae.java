@@ -38,7 +38,7 @@ public final class BuiltinVae implements LatentVariableModel {
             throw new IllegalArgumentException("the built-in baseline is configured for a BERNOULLI likelihood, got "
                     + config.likelihood());
         }
-        if (config.architecture().convolutional() || !config.outputHead().type().equals("dense")) {
+        if (config.architecture().convolutional() || config.outputHead().isDeconv()) {
             throw new IllegalArgumentException("the built-in baseline has dense blocks only, got " + config.describe());
         }
         this.config = config;

@@ -57,7 +57,7 @@ public final class TrainingBenchmark {
 
         /** The built-in layer for dense Bernoulli models, the stock graph otherwise. */
         public static Baseline defaultFor(VaeConfig c) {
-            return !c.architecture().convolutional() && c.outputHead().type().equals("dense")
+            return !c.architecture().convolutional() && !c.outputHead().isDeconv()
                     && c.likelihood() == io.github.vae4j.config.Likelihood.BERNOULLI ? BUILTIN : STOCK;
         }
     }

@@ -13,8 +13,8 @@ import java.util.Collection;
  * DL4J's {@link ConvolutionLayer} (same configuration, same parameters: "W" [outChannels, inChannels, kH, kW] and
  * "b" [1, outChannels], same initialization, same output) computed as one im2col into a contiguous array and one
  * GEMM per forward pass ({@link GemmConvolution2DLayer}). DL4J's layer writes im2col into a permuted view, which
- * dominated conv-mnist's training profile on the 2-core reference machine, and repeats its forward pass in backprop
- * (docs/performance.md). NCHW, no dilation, truncate mode only.
+ * dominated conv-mnist's training profile on the 2-core reference machine once the transposed convolutions were
+ * replaced, and repeats its forward pass in backprop (docs/benchmarks.md). NCHW, no dilation, truncate mode only.
  */
 public class GemmConvolution2D extends ConvolutionLayer {
 

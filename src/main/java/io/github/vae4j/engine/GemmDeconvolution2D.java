@@ -12,9 +12,9 @@ import java.util.Collection;
 /**
  * DL4J's {@link Deconvolution2D} (same configuration, same parameters: "W" [inChannels, outChannels, kH, kW] and
  * "b" [1, outChannels], same initialization, same output) computed as one GEMM and one col2im per forward pass
- * ({@link GemmDeconvolution2DLayer}). DL4J's layer calls libnd4j's {@code deconv2d} op, measured about 12× slower at
- * conv-mnist's shapes on the 2-core reference machine (docs/performance.md), and runs it twice per training step.
- * NCHW, no dilation, truncate mode only.
+ * ({@link GemmDeconvolution2DLayer}). DL4J's layer calls libnd4j's {@code deconv2d} op, which dominated conv-mnist's
+ * training profile on the 2-core reference machine, and runs it twice per training step (forward, and again in
+ * backprop); the conv-mnist rows of docs/benchmarks.md compare the two. NCHW, no dilation, truncate mode only.
  */
 public class GemmDeconvolution2D extends Deconvolution2D {
 

@@ -38,6 +38,11 @@ final class GraphRunner {
         }
     }
 
+    /** The names of the graph's vertices in topological order, the network input excluded. */
+    List<String> vertexNames() {
+        return chain.stream().map(GraphVertex::getVertexName).toList();
+    }
+
     /** Activations of vertex {@code last} for input {@code in} to vertex {@code first}, detached. */
     INDArray forward(String first, String last, INDArray in) {
         try (MemoryWorkspace ws = ScratchWorkspace.open(WORKSPACE)) {

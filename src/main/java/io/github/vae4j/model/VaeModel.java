@@ -50,7 +50,7 @@ public final class VaeModel implements LatentVariableModel {
         this.metadata = metadata;
         this.normalizer = normalizer;
         this.runner = new GraphRunner(graph);
-        List<String> order = vertexOrder(graph);
+        List<String> order = runner.vertexNames();
         int z = order.indexOf(VaeNetwork.LATENT);
         int px = order.indexOf(VaeNetwork.OUTPUT);
         if (z < 0 || px < 0 || !(graph.getLayer(VaeNetwork.LATENT) instanceof VariationalLayerImpl)) {
@@ -208,19 +208,8 @@ public final class VaeModel implements LatentVariableModel {
     }
 
     private String vertexBefore(String name) {
-        List<String> order = vertexOrder(graph);
+        List<String> order = runner.vertexNames();
         return order.get(order.indexOf(name) - 1);
-    }
-
-    private static List<String> vertexOrder(ComputationGraph graph) {
-        List<String> names = new java.util.ArrayList<>();
-        var vertices = graph.getVertices();
-        for (int i : graph.topologicalSortOrder()) {
-            if (!vertices[i].isInputVertex()) {
-                names.add(vertices[i].getVertexName());
-            }
-        }
-        return names;
     }
 
     private DataType dataType() {

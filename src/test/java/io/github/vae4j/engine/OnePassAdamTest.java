@@ -41,6 +41,24 @@ class OnePassAdamTest {
         }
     }
 
+    /** The float path of OnePassAdam against DL4J's Adam in double precision, step after step. */
+    @org.junit.jupiter.api.Test
+    void floatUpdatesMatchDoublePrecisionAdam() {
+        int n = 5003;
+        GradientUpdater<?> reference = new Adam(1e-3).instantiate(Nd4j.zeros(DataType.DOUBLE, 1, 2 * n), true);
+        GradientUpdater<?> lean = new OnePassAdam(1e-3).instantiate(Nd4j.zeros(DataType.FLOAT, 1, 2 * n), true);
+        Nd4j.getRandom().setSeed(8);
+        for (int it = 0; it < 30; it++) {
+            INDArray g = Nd4j.randn(DataType.DOUBLE, 1, n).muli(Math.pow(10, (it % 5) - 2));
+            INDArray a = g.dup();
+            INDArray b = g.castTo(DataType.FLOAT);
+            reference.applyUpdater(a, it, 0);
+            lean.applyUpdater(b, it, 0);
+            double err = a.sub(b.castTo(DataType.DOUBLE)).norm2Number().doubleValue() / a.norm2Number().doubleValue();
+            assertTrue(err < 1e-5, "step " + it + ": relative difference " + err);
+        }
+    }
+
     /** A gradient view inside a larger flattened array is updated in place (how DL4J hands gradients over). */
     @Test
     void writesTheUpdateIntoAGradientView() {
