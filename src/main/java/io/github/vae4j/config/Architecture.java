@@ -99,6 +99,23 @@ public record Architecture(Shape input, List<Layer> encoder, Layer latent, List<
         return layers().stream().anyMatch(l -> l.block() instanceof Block.Conv || l.block() instanceof Block.Deconv);
     }
 
+    /**
+     * Values one example occupies while the decoder runs in inference: every decoder layer's output, and for
+     * transposed convolutions also their column buffer (outC·k²·h·w). Evaluation sizes its chunks of rows by it.
+     */
+    public long decoderValuesPerExample() {
+        long values = latent.out().size();
+        List<Layer> decoding = new ArrayList<>(decoder);
+        decoding.add(output);
+        for (Layer l : decoding) {
+            values += l.out().size();
+            if (l.block() instanceof Block.Deconv d) {
+                values += (long) d.filters() * d.kernel() * d.kernel() * l.in().height() * l.in().width();
+            }
+        }
+        return values;
+    }
+
     /** Trainable parameters of the whole network. */
     public long parameters() {
         return layers().stream().mapToLong(Layer::parameters).sum();

@@ -24,7 +24,9 @@ import java.util.Arrays;
  * {@code VaeModel}, its graph's own decoder layers and output loss). Examples are split over one thread per core
  * (each with its own copy of the model, {@link LatentVariableModel#forThread()}, its buffers and workspace; every batch of examples
  * draws from its own seeded generator, so results do not depend on the thread count). Memory is bounded whatever
- * k and n: rows (examples × samples) are decoded {@value #CHUNK_ROWS} at a time into
+ * k and n: rows (examples × samples) are decoded in chunks of at most {@value #CHUNK_ROWS} rows and at most
+ * {@value #CHUNK_VALUES} decoder values ({@link LatentVariableModel#decoderValuesPerExample()}: a conv decoder holds far
+ * more per row than a dense one) into
  * buffers allocated once, and the likelihood's temporaries live in a workspace that is reset every chunk (ND4J
  * arrays allocated outside workspaces in a loop are freed only when Java's GC runs, which on a big evaluation means
  * gigabytes of native memory waiting for a collection).
@@ -36,6 +38,8 @@ public final class ImportanceSampling {
 
     /** Rows (examples × samples) decoded at once. */
     static final int CHUNK_ROWS = 8192;
+    /** Decoder values (activations and column buffers) of one chunk, per thread: 256 MB of floats. */
+    static final long CHUNK_VALUES = 64L << 20;
     private static final int ENCODE_BATCH = 1000;
     private static final String WORKSPACE = "vae4j-importance-sampling";
 
@@ -65,11 +69,12 @@ public final class ImportanceSampling {
         if (n == 0) {
             return out;
         }
-        int examplesPerPass = Math.max(1, Math.min(n, CHUNK_ROWS / Math.min(k, CHUNK_ROWS)));
+        int chunkRows = chunkRows(model);
+        int examplesPerPass = Math.max(1, Math.min(n, chunkRows / Math.min(k, chunkRows)));
         int batches = (n + examplesPerPass - 1) / examplesPerPass;
         int threads = Math.max(1, Math.min(batches, Runtime.getRuntime().availableProcessors()));
         if (threads == 1) {
-            run(model, x, q, k, seed, out, 0, batches, examplesPerPass);
+            run(model, x, q, k, seed, out, 0, batches, examplesPerPass, chunkRows);
             return out;
         }
         // contiguous runs of batches per thread; each batch seeds its own generator, so the result does not
@@ -85,7 +90,7 @@ public final class ImportanceSampling {
                 int first = (int) ((long) batches * t / threads);
                 int last = (int) ((long) batches * (t + 1) / threads);
                 LatentVariableModel copy = t == 0 ? model : model.forThread();
-                parts.add(pool.submit(() -> run(copy, x, q, k, seed, out, first, last, examplesPerPass)));
+                parts.add(pool.submit(() -> run(copy, x, q, k, seed, out, first, last, examplesPerPass, chunkRows)));
             }
             for (java.util.concurrent.Future<?> f : parts) {
                 f.get();
@@ -103,10 +108,10 @@ public final class ImportanceSampling {
 
     /** Estimates for the example batches [firstBatch, lastBatch) on the calling thread, into {@code out}. */
     private static void run(LatentVariableModel model, INDArray x, Posterior q, int k, long seed, double[] out,
-            int firstBatch, int lastBatch, int examplesPerPass) {
+            int firstBatch, int lastBatch, int examplesPerPass, int chunkRows) {
         int n = (int) x.size(0);
         DataType type = q.mu().dataType();
-        int samplesPerPass = Math.max(1, Math.min(k, CHUNK_ROWS / examplesPerPass));
+        int samplesPerPass = Math.max(1, Math.min(k, chunkRows / examplesPerPass));
         Buffers buf = new Buffers(model.latentSize(), type, (long) examplesPerPass * samplesPerPass, x.size(1));
         double[] max = new double[examplesPerPass];
         double[] sum = new double[examplesPerPass];
@@ -133,6 +138,12 @@ public final class ImportanceSampling {
         } finally {
             ScratchWorkspace.releaseAll();
         }
+    }
+
+    /** Rows decoded at once: {@value #CHUNK_ROWS}, fewer where the decoder's values per row would pass the budget. */
+    static int chunkRows(LatentVariableModel model) {
+        long perRow = Math.max(1, model.decoderValuesPerExample());
+        return (int) Math.max(1, Math.min(CHUNK_ROWS, CHUNK_VALUES / perRow));
     }
 
     /** Running log-sum-exp per example of the weights w (row j·b + i is sample j of example i). */

@@ -22,6 +22,14 @@ public interface LatentVariableModel {
     INDArray reconstructionLogLikelihood(INDArray x, INDArray z);
 
     /**
+     * Values (floats or doubles) one example occupies while {@link #reconstructionLogLikelihood} runs, so that
+     * evaluation can size its chunks of rows to a memory budget; by default a dense decoder's worth.
+     */
+    default long decoderValuesPerExample() {
+        return 4 * inputSize();
+    }
+
+    /**
      * A model that a second thread may use while this one is in use: this model itself when its methods keep no
      * state, else a copy with the same parameters.
      */

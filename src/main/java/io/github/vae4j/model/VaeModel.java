@@ -137,6 +137,11 @@ public final class VaeModel implements LatentVariableModel {
     }
 
     @Override
+    public long decoderValuesPerExample() {
+        return config.architecture().decoderValuesPerExample();
+    }
+
+    @Override
     public long inputSize() {
         return config.inputSize();
     }

@@ -143,4 +143,21 @@ class ImportanceSamplingTest {
         }
         return out;
     }
+
+    /**
+     * Chunks of rows are sized by the decoder's values per row: the dense reference model decodes 8192 rows at once;
+     * conv-mnist, whose transposed convolutions hold a 25,088-value column buffer per row, decodes fewer so that a
+     * chunk stays within the budget (k = 500 on conv-mnist ran out of a 3 GB limit with fixed 8192-row chunks).
+     */
+    @Test
+    void chunksStayWithinTheMemoryBudget() {
+        VaeConfig mlp = VaeConfig.defaults().withInputShape(List.of(1, 28, 28));
+        VaeConfig conv = VaeConfig.load(java.nio.file.Path.of("configs/conv-mnist.json"));
+        assertEquals(ImportanceSampling.CHUNK_ROWS, ImportanceSampling.chunkRows(VaeModel.create(mlp)));
+        long perRow = conv.architecture().decoderValuesPerExample();
+        assertTrue(perRow > 32 * 7 * 7 * 16, "the column buffer of the 64→32 deconv is counted: " + perRow);
+        int rows = ImportanceSampling.chunkRows(VaeModel.create(conv));
+        assertTrue(rows < ImportanceSampling.CHUNK_ROWS && rows * perRow <= ImportanceSampling.CHUNK_VALUES,
+                rows + " rows of " + perRow + " values");
+    }
 }
