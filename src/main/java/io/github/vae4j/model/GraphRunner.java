@@ -45,10 +45,11 @@ final class GraphRunner {
 
     /** Activations of vertex {@code last} for input {@code in} to vertex {@code first}, detached. */
     INDArray forward(String first, String last, INDArray in) {
+        INDArray userInput = graphInput();
         try (MemoryWorkspace ws = ScratchWorkspace.open(WORKSPACE)) {
             return run(index(first), index(last), in).detach();
         } finally {
-            clear();
+            clear(userInput);
         }
     }
 
@@ -58,6 +59,7 @@ final class GraphRunner {
      * {@code computeScoreForExamples}; detached, shape [n].
      */
     INDArray outputScores(String first, String output, INDArray in, INDArray labels) {
+        INDArray userInput = graphInput();
         try (MemoryWorkspace ws = ScratchWorkspace.open(WORKSPACE)) {
             int out = index(output);
             INDArray h = out > index(first) ? run(index(first), out - 1, in) : in;
@@ -69,7 +71,7 @@ final class GraphRunner {
             layer.setLabels(labels);
             return layer.computeScoreForExamples(0.0, WORKSPACES).reshape(labels.size(0)).detach();
         } finally {
-            clear();
+            clear(userInput);
         }
     }
 
@@ -94,9 +96,17 @@ final class GraphRunner {
         throw new IllegalArgumentException("the network has no vertex '" + name + "'");
     }
 
-    /** Drops the references the graph and its vertices hold to this call's workspace arrays. */
-    private void clear() {
-        graph.setInput(0, null);
+    /** The input array the graph holds (set by its user or by training), or null. */
+    private INDArray graphInput() {
+        return graph.getInputs() == null ? null : graph.getInput(0);
+    }
+
+    /**
+     * Drops the references the vertices hold to this call's workspace arrays and gives the graph back the input it
+     * held before the call.
+     */
+    private void clear(INDArray userInput) {
+        graph.setInput(0, userInput);
         for (GraphVertex v : chain) {
             v.clearVertex();
         }

@@ -219,6 +219,17 @@ class VaeModelTest {
         assertTrue(e.getMessage().contains("missing.zip"), e.getMessage());
     }
 
+    /** The facade runs the graph's own layers but leaves the graph's input as its user set it. */
+    @Test
+    void facadeCallsLeaveTheGraphsInputAlone() {
+        VaeModel m = trained(1);
+        INDArray x = batch().getFeatures();
+        m.network().setInputs(x);
+        m.reconstruct(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 3), org.nd4j.linalg.indexing.NDArrayIndex.all()));
+        m.reconstructionLogLikelihood(x, m.encode(x).mu());
+        assertTrue(m.network().getInput(0) == x, "the graph still holds the user's input");
+    }
+
     @Test
     void badInputsAreRejectedWithShapeOrValue() {
         VaeModel m = VaeModel.create(SMALL);
