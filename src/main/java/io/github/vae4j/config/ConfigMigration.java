@@ -11,11 +11,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <p>Schema 1 (vae4j 0.1, no {@code schemaVersion} field) described only the MLP: {@code inputSize},
  * {@code encoderSizes}, {@code decoderSizes}, and the KL weight as top-level {@code beta} and {@code klWarmupEpochs}.
- * They become {@code inputShape: [inputSize]}, dense blocks, and the {@code objective} object.
+ * They become {@code inputShape: [inputSize]}, dense blocks, and the {@code objective} object; a schema-1 config
+ * without {@code weightInit} keeps schema 1's default, "xavier". A config without {@code schemaVersion} that uses
+ * none of schema 1's own fields reads the same in both schemas and is taken as the current one.
  */
 final class ConfigMigration {
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    /** Fields only schema 1 has; a config without {@code schemaVersion} is read as schema 1 when it uses one. */
+    private static final java.util.List<String> SCHEMA_ONE_FIELDS = java.util.List.of("inputSize", "encoderSizes",
+            "decoderSizes", "beta", "klWarmupEpochs");
 
     private ConfigMigration() {
     }
@@ -24,7 +29,8 @@ final class ConfigMigration {
     static ObjectNode toCurrent(ObjectNode json) {
         ObjectNode out = json.deepCopy();
         JsonNode v = out.get("schemaVersion");
-        int version = v == null ? 1 : v.isInt() ? v.asInt() : -1;
+        boolean schemaOneFields = SCHEMA_ONE_FIELDS.stream().anyMatch(out::has);
+        int version = v == null ? (schemaOneFields ? 1 : VaeConfig.SCHEMA_VERSION) : v.isInt() ? v.asInt() : -1;
         if (version < 1 || version > VaeConfig.SCHEMA_VERSION) {
             throw new IllegalArgumentException("config schemaVersion " + (v == null ? "null" : v.toString())
                     + " is not supported: this vae4j reads schema versions 1 to " + VaeConfig.SCHEMA_VERSION);
@@ -50,6 +56,9 @@ final class ConfigMigration {
                 objective.set("klWarmupEpochs", c.remove("klWarmupEpochs"));
             }
             c.set("objective", objective);
+        }
+        if (!c.has("weightInit")) {
+            c.put("weightInit", "xavier"); // schema 1's default; schema 2's is "pytorch"
         }
         c.put("schemaVersion", VaeConfig.SCHEMA_VERSION);
     }

@@ -42,7 +42,8 @@ import java.util.stream.Collectors;
  * @param epochs        passes over the training data (default 30); ≥ 1
  * @param seed          the one seed every random stream derives from (default 42)
  * @param weightInit    "pytorch" (default): weights and biases U(−1/√fan_in, 1/√fan_in), PyTorch's default for
- *                      {@code nn.Linear} and {@code nn.Conv2d}; or a DL4J {@link WeightInit} name (biases 0)
+ *                      {@code nn.Linear}, {@code nn.Conv2d} and {@code nn.ConvTranspose2d} (fan_in = out·k² there);
+ *                      or a DL4J {@link WeightInit} name (biases 0)
  */
 public record VaeConfig(
         int schemaVersion,
@@ -144,7 +145,10 @@ public record VaeConfig(
         return PYTORCH_INIT.equals(weightInit) ? WeightInit.UNIFORM : WeightInit.valueOf(weightInit.toUpperCase(Locale.ROOT));
     }
 
-    /** Whether biases start U(−1/√fan_in, 1/√fan_in) rather than 0 ({@code weightInit} "pytorch"). */
+    /**
+     * Whether the network builder completes PyTorch's init ({@code weightInit} "pytorch"): biases U(−1/√fan_in,
+     * 1/√fan_in) rather than 0, and transposed convolutions with PyTorch's fan_in.
+     */
     public boolean uniformBiasInit() {
         return PYTORCH_INIT.equals(weightInit);
     }
@@ -201,7 +205,8 @@ public record VaeConfig(
 
     /**
      * A copy with the given fields replaced (keys are field names, values JSON-compatible; a map value is merged into
-     * an object field such as {@code objective}, anything else replaces the field).
+     * an object field such as {@code objective}, unless it names a {@code type}, as an {@code outputHead} does: then
+     * it replaces the field, like any other value).
      */
     public VaeConfig withOverrides(Map<String, ?> overrides) {
         return mergeTree(JSON.valueToTree(overrides));
@@ -239,7 +244,8 @@ public record VaeConfig(
             if (value.isNull()) {
                 continue;
             }
-            if (value.isObject() && current.isObject()) {
+            if (value.isObject() && current.isObject() && !value.has("type")) {
+                // a partial object (objective: {beta: 4}) is merged; one that names its type replaces the field
                 merge((ObjectNode) current, value, prefix + key + ".");
                 continue;
             }

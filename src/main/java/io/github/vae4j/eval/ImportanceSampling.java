@@ -74,8 +74,13 @@ public final class ImportanceSampling {
         int batches = (n + examplesPerPass - 1) / examplesPerPass;
         int threads = Math.max(1, Math.min(batches, Runtime.getRuntime().availableProcessors()));
         if (threads == 1) {
-            run(model, x, q, k, seed, out, 0, batches, examplesPerPass, chunkRows);
+            run(model, x, q, k, seed, out, 0, batches, examplesPerPass, chunkRows, false);
             return out;
+        }
+        // copies made before any thread starts, so that no copy is taken of a model in use
+        LatentVariableModel[] models = new LatentVariableModel[threads];
+        for (int t = 0; t < threads; t++) {
+            models[t] = t == 0 ? model : model.forThread();
         }
         // contiguous runs of batches per thread; each batch seeds its own generator, so the result does not
         // depend on the number of threads
@@ -89,8 +94,9 @@ public final class ImportanceSampling {
             for (int t = 0; t < threads; t++) {
                 int first = (int) ((long) batches * t / threads);
                 int last = (int) ((long) batches * (t + 1) / threads);
-                LatentVariableModel copy = t == 0 ? model : model.forThread();
-                parts.add(pool.submit(() -> run(copy, x, q, k, seed, out, first, last, examplesPerPass, chunkRows)));
+                LatentVariableModel copy = models[t];
+                parts.add(pool.submit(() -> run(copy, x, q, k, seed, out, first, last, examplesPerPass, chunkRows,
+                        true)));
             }
             for (java.util.concurrent.Future<?> f : parts) {
                 f.get();
@@ -106,9 +112,12 @@ public final class ImportanceSampling {
         return out;
     }
 
-    /** Estimates for the example batches [firstBatch, lastBatch) on the calling thread, into {@code out}. */
+    /**
+     * Estimates for the example batches [firstBatch, lastBatch) on the calling thread, into {@code out}; a worker
+     * thread frees all its workspaces at the end, the caller's thread only this class's own.
+     */
     private static void run(LatentVariableModel model, INDArray x, Posterior q, int k, long seed, double[] out,
-            int firstBatch, int lastBatch, int examplesPerPass, int chunkRows) {
+            int firstBatch, int lastBatch, int examplesPerPass, int chunkRows, boolean workerThread) {
         int n = (int) x.size(0);
         DataType type = q.mu().dataType();
         int samplesPerPass = Math.max(1, Math.min(k, chunkRows / examplesPerPass));
@@ -136,7 +145,11 @@ public final class ImportanceSampling {
                 }
             }
         } finally {
-            ScratchWorkspace.releaseAll();
+            if (workerThread) {
+                ScratchWorkspace.releaseAll(); // the thread ends with the evaluation
+            } else {
+                ScratchWorkspace.release(WORKSPACE); // the caller's other workspaces (DL4J's, the model's) stay
+            }
         }
     }
 

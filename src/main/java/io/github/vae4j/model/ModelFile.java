@@ -136,11 +136,31 @@ public final class ModelFile {
             if (zip.getEntry("updaterState.bin") != null && graph.getUpdater(true) != null) {
                 INDArray state = readArray(zip, "updaterState.bin", file);
                 INDArray view = graph.getUpdater().getStateViewArray();
-                if (view != null && view.length() == state.length()) {
-                    view.assign(state.reshape(view.shape()));
+                if (view == null || view.length() != state.length()) {
+                    throw new IOException("format 1 model " + file + " has an updater state of " + state.length()
+                            + " values but its config's updater needs " + (view == null ? 0 : view.length()));
                 }
+                view.assign(state.reshape(view.shape()));
+            }
+            // the counters Adam's bias correction and the KL warm-up read
+            JsonNode conf = readJson(zip, "configuration.json", file);
+            graph.getConfiguration().setIterationCount(conf.path("iterationCount").asInt(0));
+            graph.getConfiguration().setEpochCount(conf.path("epochCount").asInt(0));
+            for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
+                layer.setIterationCount(graph.getConfiguration().getIterationCount());
+                layer.setEpochCount(graph.getConfiguration().getEpochCount());
             }
             return graph;
+        }
+    }
+
+    private static JsonNode readJson(ZipFile zip, String entry, Path file) throws IOException {
+        ZipEntry e = zip.getEntry(entry);
+        if (e == null) {
+            throw new IOException("corrupt model file " + file + ": no " + entry + " entry");
+        }
+        try (InputStream in = zip.getInputStream(e)) {
+            return JSON.readTree(in);
         }
     }
 

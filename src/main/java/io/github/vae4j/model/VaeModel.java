@@ -53,9 +53,13 @@ public final class VaeModel implements LatentVariableModel {
         List<String> order = runner.vertexNames();
         int z = order.indexOf(VaeNetwork.LATENT);
         int px = order.indexOf(VaeNetwork.OUTPUT);
-        if (z < 0 || px < 0 || !(graph.getLayer(VaeNetwork.LATENT) instanceof VariationalLayerImpl)) {
-            throw new IllegalArgumentException("the network does not have vae4j's layout (a VariationalLayer '"
-                    + VaeNetwork.LATENT + "' and an output layer '" + VaeNetwork.OUTPUT + "'), got vertices " + order);
+        if (z < 0 || px < 0 || px != order.size() - 1 || !(graph.getLayer(VaeNetwork.LATENT) instanceof VariationalLayerImpl)
+                || !(graph.getLayer(VaeNetwork.OUTPUT) instanceof org.deeplearning4j.nn.api.layers.IOutputLayer)
+                || !(VaeNetwork.outputLossOrNull(graph) instanceof ReconstructionLoss)
+                || java.util.Arrays.stream(graph.getVertices()).anyMatch(v -> !v.isInputVertex() && !v.hasLayer())) {
+            throw new IllegalArgumentException("the network does not have vae4j's layout (a chain of layers with a "
+                    + "VariationalLayer '" + VaeNetwork.LATENT + "' and a likelihood loss on the last layer '"
+                    + VaeNetwork.OUTPUT + "'), got vertices " + order);
         }
         this.firstEncoderVertex = order.get(0);
         this.firstDecoderVertex = order.get(z + 1);

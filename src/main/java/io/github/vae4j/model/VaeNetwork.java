@@ -160,34 +160,37 @@ public final class VaeNetwork {
         ComputationGraph graph = new ComputationGraph(configuration(c, dataType, layers));
         graph.init();
         if (c.uniformBiasInit()) {
-            initializeBiasesUniformly(graph, Seeds.derive(c.seed(), Seeds.Stream.BIAS_INIT, 0));
+            initializeLikePytorch(graph, Seeds.derive(c.seed(), Seeds.Stream.BIAS_INIT, 0));
         }
         attachUpdater(graph);
         return graph;
     }
 
     /**
-     * Draws every bias from U(−1/√fan_in, 1/√fan_in), PyTorch's default for {@code nn.Linear} and {@code nn.Conv2d}
-     * (fan_in = nIn for dense layers and both posterior heads, nIn·k² for convolutions and transposed convolutions).
-     * DL4J initializes biases to a constant; with the weights' UNIFORM init this matches PyTorch's layers, which
-     * closes the likelihood gap measured against PyTorch (docs/benchmarks.md).
+     * Completes PyTorch's default initialization on a graph whose weights DL4J drew with {@code UNIFORM}
+     * (U(−1/√fan_in, 1/√fan_in)): every bias is drawn from the same range (DL4J only knows constant bias inits),
+     * and transposed convolutions are redrawn with PyTorch's fan_in for them. For {@code nn.Linear} and
+     * {@code nn.Conv2d} fan_in is nIn (·k²); for {@code nn.ConvTranspose2d}, whose weight is [in, out, k, k], PyTorch
+     * takes fan_in = out·k², where DL4J takes in·k². This init closes the likelihood gap measured against PyTorch
+     * (docs/benchmarks.md).
      */
-    static void initializeBiasesUniformly(ComputationGraph graph, long seed) {
+    static void initializeLikePytorch(ComputationGraph graph, long seed) {
         org.nd4j.linalg.api.rng.Random rng = Seeds.generator(seed);
         for (org.deeplearning4j.nn.api.Layer layer : graph.getLayers()) {
             Layer conf = layer.conf().getLayer();
             if (!(conf instanceof org.deeplearning4j.nn.conf.layers.FeedForwardLayer ff) || conf instanceof LossLayer) {
                 continue;
             }
-            long fanIn = ff.getNIn();
+            boolean transposed = conf instanceof Deconvolution2D;
+            long fanIn = transposed ? ff.getNOut() : ff.getNIn();
             if (conf instanceof ConvolutionLayer cv) {
                 fanIn *= (long) cv.getKernelSize()[0] * cv.getKernelSize()[1];
             }
             double bound = 1 / Math.sqrt(fanIn);
             for (String key : layer.paramTable().keySet()) {
-                if (conf.initializer().isBiasParam(conf, key)) {
-                    INDArray b = layer.getParam(key);
-                    b.assign(Nd4j.rand(b.shape(), -bound, bound, rng).castTo(b.dataType()));
+                if (conf.initializer().isBiasParam(conf, key) || transposed) {
+                    INDArray p = layer.getParam(key);
+                    p.assign(Nd4j.rand(p.shape(), -bound, bound, rng).castTo(p.dataType()));
                 }
             }
         }
@@ -203,14 +206,24 @@ public final class VaeNetwork {
 
     /** The loss of the graph's output layer "px" (an output layer or a loss layer). */
     public static org.nd4j.linalg.lossfunctions.ILossFunction outputLoss(ComputationGraph graph) {
-        Layer px = graph.getLayer(OUTPUT).conf().getLayer();
+        org.nd4j.linalg.lossfunctions.ILossFunction loss = outputLossOrNull(graph);
+        if (loss == null) {
+            throw new IllegalArgumentException("layer '" + OUTPUT + "' is not an output or loss layer");
+        }
+        return loss;
+    }
+
+    /** As {@link #outputLoss}, or null when the graph has no output or loss layer named "px". */
+    static org.nd4j.linalg.lossfunctions.ILossFunction outputLossOrNull(ComputationGraph graph) {
+        org.deeplearning4j.nn.api.Layer layer = graph.getLayer(OUTPUT);
+        Layer px = layer == null ? null : layer.conf().getLayer();
         if (px instanceof org.deeplearning4j.nn.conf.layers.BaseOutputLayer o) {
             return o.getLossFn();
         }
         if (px instanceof LossLayer l) {
             return l.getLossFn();
         }
-        throw new IllegalArgumentException("layer '" + OUTPUT + "' is not an output or loss layer: " + px);
+        return null;
     }
 
     private static Layer hidden(Block b, Layers layers, boolean inputGradient) {

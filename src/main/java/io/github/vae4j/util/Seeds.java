@@ -35,7 +35,7 @@ public final class Seeds {
         ELBO,
         /** z draws of importance sampling (index: the first row of the batch). */
         IMPORTANCE_SAMPLING,
-        /** the biases' uniform initialization (the weights use DL4J's network seed). */
+        /** PyTorch-style init of biases and transposed-convolution weights (other weights: DL4J's network seed). */
         BIAS_INIT
     }
 

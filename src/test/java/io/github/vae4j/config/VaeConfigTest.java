@@ -63,6 +63,10 @@ class VaeConfigTest {
         assertEquals(VaeConfig.defaults(), VaeConfig.fromJson("{}"));
         VaeConfig conv = VaeConfig.load(Path.of("configs/conv-mnist.json"));
         assertEquals(conv, VaeConfig.fromJson(conv.toJson()));
+        // partial objects merge, an object that names its type replaces the field
+        assertEquals(new Objective(4.0, 0), conv.withOverrides(Map.of("objective", Map.of("beta", 4.0))).objective());
+        VaeConfig flatHead = conv.withOverrides(Map.of("outputHead", Map.of("type", "dense")));
+        assertEquals(OutputHead.dense(), flatHead.outputHead());
     }
 
     @Test
@@ -75,6 +79,9 @@ class VaeConfigTest {
         assertEquals(new Objective(4.0, 5), old.objective());
         assertEquals(3, old.epochs());
         assertEquals(VaeConfig.SCHEMA_VERSION, old.schemaVersion());
+        assertEquals("xavier", old.weightInit(), "schema 1's default init is kept");
+        assertEquals(VaeConfig.PYTORCH_INIT, VaeConfig.fromJson("{\"latentSize\": 4}").weightInit(),
+                "a config with no schema-1 field reads as the current schema");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> VaeConfig.fromJson("{\"schemaVersion\": 2, \"encoderSizes\": [3]}"));
         assertTrue(e.getMessage().startsWith("unknown config field 'encoderSizes'"), e.getMessage());

@@ -94,6 +94,21 @@ class GemmConvolutionLayersTest {
         INDArray g2 = gemm.gradient().gradient();
         assertEquals(0.0, g1.sub(g2).amaxNumber().doubleValue(), 1e-9 * Math.max(1, g1.amaxNumber().doubleValue()),
                 "parameter gradients");
+
+        // the input gradient each layer hands back, for the same ε
+        org.deeplearning4j.nn.workspace.LayerWorkspaceMgr none = org.deeplearning4j.nn.workspace.LayerWorkspaceMgr.noWorkspaces();
+        INDArray[] inputGradients = new INDArray[2];
+        ComputationGraph[] graphs = {dl4j, gemm};
+        for (int i = 0; i < 2; i++) {
+            org.deeplearning4j.nn.api.Layer layer = graphs[i].getLayer("deconv");
+            layer.setInput(x, none);
+            INDArray activation = layer.activate(true, none);
+            Nd4j.getRandom().setSeed(21);
+            INDArray eps = Nd4j.randn(DataType.DOUBLE, activation.shape());
+            inputGradients[i] = layer.backpropGradient(eps, none).getSecond();
+        }
+        assertEquals(0.0, inputGradients[0].sub(inputGradients[1]).amaxNumber().doubleValue(),
+                1e-9 * Math.max(1, inputGradients[0].amaxNumber().doubleValue()), "input gradients");
     }
 
     @ParameterizedTest(name = "gradient check conv {3}: k{0} s{1} p{2}")

@@ -64,6 +64,8 @@ class ModelCompatibilityTest {
         assertEquals(old.network().getUpdater().getStateViewArray(), back.network().getUpdater().getStateViewArray(),
                 "the Adam state of the format-1 file is carried over");
         assertTrue(old.network().getUpdater().getStateViewArray().amaxNumber().doubleValue() > 0);
+        assertEquals(3, old.network().getConfiguration().getIterationCount(), "the 3 Adam steps it was trained for");
+        assertEquals(3, back.network().getConfiguration().getIterationCount());
     }
 
     @Test

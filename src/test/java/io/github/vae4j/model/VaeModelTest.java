@@ -140,6 +140,18 @@ class VaeModelTest {
             double var = p.varNumber().doubleValue();
             assertEquals(bound * bound / 3, var, 0.35 * bound * bound / 3, layer[0] + "." + layer[1]);
         }
+        // convolutions: fan_in = in·k²; transposed convolutions, as PyTorch's ConvTranspose2d: fan_in = out·k²
+        var conv = VaeModel.create(VaeConfig.load(java.nio.file.Path.of("configs/conv-mnist.json"))).network();
+        for (String[] layer : new String[][] {{"enc0", "b", "9"}, {"enc1", "W", "288"}, {"dec3", "W", "512"},
+                {"dec3", "b", "512"}, {"dec_out", "W", "16"}}) {
+            INDArray p = conv.getLayer(layer[0]).getParam(layer[1]);
+            double bound = 1 / Math.sqrt(Double.parseDouble(layer[2]));
+            double max = p.amaxNumber().doubleValue();
+            assertTrue(max <= bound && max > 0.5 * bound, layer[0] + "." + layer[1] + ": max |value| " + max
+                    + " vs bound " + bound);
+        }
+        // the head's single bias (one output channel): within PyTorch's bound 1/√(1·4²), not DL4J's 1/√(32·4²)
+        assertTrue(conv.getLayer("dec_out").getParam("b").amaxNumber().doubleValue() <= 0.25);
         VaeModel xavier = VaeModel.create(VaeConfig.defaults().withOverrides(Map.of("inputShape", List.of(784),
                 "weightInit", "xavier")));
         assertEquals(0.0, xavier.network().getLayer("enc0").getParam("b").amaxNumber().doubleValue());
