@@ -5,6 +5,11 @@ import io.github.vae4j.data.DataSets;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.data.ShuffledBatchIterator;
 import io.github.vae4j.model.VaeModel;
+import io.github.vae4j.train.EpochLoop;
+import io.github.vae4j.train.VaeTrainer;
+import io.github.vae4j.util.Seeds;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -17,13 +22,15 @@ import java.util.Map;
 /**
  * Training throughput of the reference model on mnist10k under different OpenBLAS thread counts, side by side in
  * one process: epochs cycle through the settings ({@code Nd4j.factory().blas().setMaxThreads}), the first cycle is
- * warm-up, and each setting's median examples/s is printed. How docs/performance.md decides that vae4j keeps BLAS on
+ * warm-up, and each setting's median examples/s is logged. How docs/performance.md decides that vae4j keeps BLAS on
  * the calling thread.
  *
  * <pre>java -cp "target/vae4j.jar:target/lib/*" io.github.vae4j.bench.BlasThreadsBenchmark [EPOCHS [THREADS,...]]</pre>
  * (defaults: 21 epochs, settings 1,2; run with {@code source bin/native-env.sh} first, as {@code ./vae4j} does)
  */
 public final class BlasThreadsBenchmark {
+
+    private static final Logger log = LoggerFactory.getLogger(BlasThreadsBenchmark.class);
 
     private BlasThreadsBenchmark() {
     }
@@ -36,9 +43,10 @@ public final class BlasThreadsBenchmark {
                     + settings.length + " settings");
         }
         DataSplit data = DataSets.mnist10k();
-        VaeConfig config = VaeConfig.defaults();
-        Nd4j.getRandom().setSeed(config.seed());
+        VaeConfig config = VaeTrainer.forData(VaeConfig.defaults(), data);
         VaeModel model = VaeModel.create(config);
+        Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), Seeds.Stream.TRAINING_NOISE, 0));
+        EpochLoop.Step step = EpochLoop.of(model.network());
         DataSetIterator batches = new ShuffledBatchIterator(data.trainX(), config.batchSize(), config.seed(), 0)
                 .prefetched();
         Map<String, List<Double>> rates = new LinkedHashMap<>();
@@ -48,22 +56,15 @@ public final class BlasThreadsBenchmark {
             if (epoch > 0) {
                 batches.reset();
             }
-            long examples = 0;
-            long t0 = System.nanoTime();
-            while (batches.hasNext()) {
-                var ds = batches.next();
-                model.network().fit(ds);
-                examples += ds.getFeatures().size(0);
-            }
-            double rate = examples / ((System.nanoTime() - t0) / 1e9);
+            double rate = EpochLoop.run(batches, step, epoch, null).examplesPerSecond();
             if (epoch >= settings.length) {
                 rates.computeIfAbsent(setting, k -> new ArrayList<>()).add(rate);
             }
         }
         for (Map.Entry<String, List<Double>> e : rates.entrySet()) {
             double[] v = e.getValue().stream().mapToDouble(Double::doubleValue).toArray();
-            System.out.printf(Locale.ROOT, "OpenBLAS threads %s: median %.0f ex/s over %d epochs%n", e.getKey(),
-                    TrainingBenchmark.median(v), v.length);
+            log.info(String.format(Locale.ROOT, "OpenBLAS threads %s: median %.0f ex/s over %d epochs", e.getKey(),
+                    TrainingBenchmark.median(v), v.length));
         }
     }
 }

@@ -74,6 +74,11 @@ public final class BuiltinVae implements LatentVariableModel {
     }
 
     @Override
+    public long decoderValuesPerExample() {
+        return config.architecture().decoderValuesPerExample();
+    }
+
+    @Override
     public long inputSize() {
         return config.inputSize();
     }

@@ -123,7 +123,11 @@ public record VaeConfig(
 
     /** Values per example; the input shape must be set. */
     public long inputSize() {
-        return architecture().input().size();
+        if (inputShape.isEmpty()) {
+            throw new IllegalStateException("the config's inputShape is not set yet (it is taken from the data at "
+                    + "training time)");
+        }
+        return Shape.of(inputShape).size();
     }
 
     /** A copy with the input shape set (e.g. from the data); fails if the blocks do not fit it. */

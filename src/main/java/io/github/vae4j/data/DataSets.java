@@ -1,5 +1,6 @@
 package io.github.vae4j.data;
 
+import io.github.vae4j.util.Seeds;
 import org.datavec.api.records.reader.RecordReader;
 import org.datavec.api.records.reader.impl.csv.CSVRecordReader;
 import org.datavec.api.split.CollectionInputSplit;
@@ -208,7 +209,7 @@ public final class DataSets {
             throw new DataFormatException(id + ": " + n + " rows are too few for a " + options.testFraction()
                     + " holdout split");
         }
-        int[] perm = Permutations.shuffled(n, new Random(io.github.vae4j.util.Seeds.derive(options.seed(), io.github.vae4j.util.Seeds.Stream.TEST_SPLIT, 0)));
+        int[] perm = Permutations.shuffled(n, new Random(Seeds.derive(options.seed(), Seeds.Stream.TEST_SPLIT, 0)));
         int[] testIdx = java.util.Arrays.copyOfRange(perm, 0, nTest);
         int[] trainIdx = java.util.Arrays.copyOfRange(perm, nTest, n);
         INDArray trainX = Nd4j.pullRows(x, 1, trainIdx);

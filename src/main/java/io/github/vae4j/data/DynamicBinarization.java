@@ -1,5 +1,6 @@
 package io.github.vae4j.data;
 
+import io.github.vae4j.util.Seeds;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.api.DataSet;
@@ -16,7 +17,7 @@ public class DynamicBinarization implements DataSetPreProcessor {
     private final Random rng;
 
     public DynamicBinarization(long seed) {
-        this.rng = io.github.vae4j.util.Seeds.generator(seed);
+        this.rng = Seeds.generator(seed);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.github.vae4j.data;
 
+import io.github.vae4j.util.Seeds;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
@@ -12,8 +13,8 @@ import java.util.Random;
 
 /**
  * Minibatches of an in-memory feature matrix for autoencoder training: each {@link DataSet} has features = labels
- * = the batch rows. Every {@link #reset()} starts a new epoch in a new order drawn from the run seed and the epoch ({@code Seeds.Stream.SHUFFLE}), so a
- * run is reproducible and every epoch differs. An optional pre-processor (e.g. {@link DynamicBinarization}) runs on
+ * = the batch rows. Every {@link #reset()} starts a new epoch in a new order drawn from the run seed and the epoch
+ * ({@code Seeds.Stream.SHUFFLE}), so a run is reproducible and every epoch differs. An optional pre-processor (e.g. {@link DynamicBinarization}) runs on
  * each batch. The last batch may be smaller; {@code maxBatches} caps batches per epoch (0 = no cap).
  */
 public class ShuffledBatchIterator implements DataSetIterator {
@@ -83,7 +84,7 @@ public class ShuffledBatchIterator implements DataSetIterator {
     @Override
     public void reset() {
         epoch++;
-        order = Permutations.shuffled((int) features.size(0), new Random(io.github.vae4j.util.Seeds.derive(seed, io.github.vae4j.util.Seeds.Stream.SHUFFLE, epoch)));
+        order = Permutations.shuffled((int) features.size(0), new Random(Seeds.derive(seed, Seeds.Stream.SHUFFLE, epoch)));
         position = 0;
         batchesServed = 0;
     }

@@ -3,14 +3,12 @@ package io.github.vae4j.engine;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.params.ConvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,9 +22,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * </ul>
  * Tested against DL4J's {@code ConvolutionLayer} and by gradient checks.
  */
-public class GemmConvolution2DLayer extends ConvolutionLayer {
+public class GemmConvolution2DLayer extends GemmConvolutionBase {
 
-    private INDArray preActivation;
+    /** The im2col columns [inC·k·k, n·outH·outW] of the latest training forward pass, or null. */
     private INDArray columns;
 
     public GemmConvolution2DLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -35,15 +33,6 @@ public class GemmConvolution2DLayer extends ConvolutionLayer {
 
     private ConvShapes geometry(INDArray x) {
         return ConvShapes.convolution(layerConf(), x, "GemmConvolution2D " + layerId());
-    }
-
-    @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(false);
-        applyDropOutIfNecessary(training, workspaceMgr);
-        INDArray z = preOutput(training, false, workspaceMgr).getFirst();
-        preActivation = training ? workspaceMgr.dup(ArrayType.INPUT, z, 'c') : null;
-        return layerConf().getActivationFn().getActivation(z, training);
     }
 
     @Override
@@ -66,30 +55,17 @@ public class GemmConvolution2DLayer extends ConvolutionLayer {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 new long[] {g.n(), g.outC(), g.outH(), g.outW()}, 'c');
         out.assign(product.reshape('c', g.outC(), g.n(), g.outH(), g.outW()).permute(1, 0, 2, 3));
-        if (layerConf().hasBias()) {
-            INDArray b = getParam(ConvolutionParamInitializer.BIAS_KEY);
-            Nd4j.exec(new BroadcastAddOp(out, b.reshape(b.length()), out, 1));
-        }
+        addBias(out);
         return new Pair<>(out, null);
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        if (preActivation == null || columns == null) {
-            throw new IllegalStateException("GemmConvolution2D backprop called without a training forward pass "
-                    + layerId());
-        }
         ConvShapes g = geometry(input);
-        INDArray delta = layerConf().getActivationFn().backprop(preActivation, epsilon).getFirst();
-        preActivation = null;
-
+        INDArray delta = delta(epsilon, "GemmConvolution2D");
         Gradient gradient = new DefaultGradient(gradientsFlattened);
-        if (layerConf().hasBias()) {
-            INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-            biasGrad.assign(delta.sum(0, 2, 3).reshape(biasGrad.shape()));
-            gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
-        }
+        biasGradient(delta, gradient);
         INDArray d = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
                 new long[] {g.outC(), g.n(), g.outH(), g.outW()}, 'c');
         d.assign(delta.permute(1, 0, 2, 3));
@@ -111,19 +87,14 @@ public class GemmConvolution2DLayer extends ConvolutionLayer {
         return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
     }
 
-    /** W [outC, inC, k, k] (a parameter or gradient view, 'c' order) as the matrix [outC, inC·k·k]. */
+    /** W [outC, inC, k, k] (a parameter or gradient view) as the matrix [outC, inC·k·k]. */
     private static INDArray weightMatrix(INDArray w, ConvShapes g) {
-        if (w.ordering() != 'c' || w.elementWiseStride() != 1) {
-            throw new IllegalStateException("GemmConvolution2D expects a contiguous 'c'-order weight view, got "
-                    + w.shapeInfoToString());
-        }
-        return w.reshape('c', g.outC(), (long) g.inC() * g.k() * g.k());
+        return weightMatrix(w, g.outC(), (long) g.inC() * g.k() * g.k());
     }
 
     @Override
     public void clear() {
         super.clear();
-        preActivation = null;
         columns = null;
     }
 }

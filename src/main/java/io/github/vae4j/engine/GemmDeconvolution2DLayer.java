@@ -3,14 +3,12 @@ package io.github.vae4j.engine;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.convolution.Deconvolution2DLayer;
 import org.deeplearning4j.nn.params.DeconvolutionParamInitializer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -24,12 +22,12 @@ import org.nd4j.linalg.factory.Nd4j;
  *   <li>backward, with δ = ε ⊙ act′: D = im2col(δ) [outC·k·k, n·h·w]; dW = X·Dᵀ; dX = W·D; db = Σ δ per channel.</li>
  * </ul>
  * A transposed convolution is the input gradient of a convolution, which is why its forward pass is col2im and its
- * backward pass im2col. Tested against DL4J's {@code Deconvolution2DLayer} and by gradient checks.
+ * backward pass im2col. The parameter layout is DL4J's {@code Deconvolution2DLayer}'s; tested against that layer and by
+ * gradient checks.
  */
-public class GemmDeconvolution2DLayer extends Deconvolution2DLayer {
+public class GemmDeconvolution2DLayer extends GemmConvolutionBase {
 
-    /** Pre-activation and the input as X [inC, n·h·w] from the latest training forward pass, or null. */
-    private INDArray preActivation;
+    /** The input as X [inC, n·h·w] from the latest training forward pass, or null. */
     private INDArray inputColumns;
 
     public GemmDeconvolution2DLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -38,15 +36,6 @@ public class GemmDeconvolution2DLayer extends Deconvolution2DLayer {
 
     private ConvShapes geometry(INDArray x) {
         return ConvShapes.transposed(layerConf(), x, "GemmDeconvolution2D " + layerId());
-    }
-
-    @Override
-    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(false);
-        applyDropOutIfNecessary(training, workspaceMgr);
-        INDArray z = preOutput(training, false, workspaceMgr).getFirst();
-        preActivation = training ? workspaceMgr.dup(ArrayType.INPUT, z, 'c') : null;
-        return layerConf().getActivationFn().getActivation(z, training);
     }
 
     @Override
@@ -67,31 +56,18 @@ public class GemmDeconvolution2DLayer extends Deconvolution2DLayer {
                 'c');
         Convolution.col2im(columns.reshape('c', g.outC(), g.k(), g.k(), g.n(), g.h(), g.w()).permute(3, 0, 1, 2, 4, 5),
                 out, g.s(), g.s(), g.p(), g.p(), g.outH(), g.outW(), 1, 1);
-        if (layerConf().hasBias()) {
-            INDArray b = getParam(DeconvolutionParamInitializer.BIAS_KEY);
-            Nd4j.exec(new BroadcastAddOp(out, b.reshape(b.length()), out, 1));
-        }
+        addBias(out);
         return new Pair<>(out, null);
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        if (preActivation == null || inputColumns == null) {
-            throw new IllegalStateException("GemmDeconvolution2D backprop called without a training forward pass "
-                    + layerId());
-        }
         ConvShapes g = geometry(input);
-        INDArray delta = layerConf().getActivationFn().backprop(preActivation, epsilon).getFirst();
-        preActivation = null;
-
+        INDArray delta = delta(epsilon, "GemmDeconvolution2D");
         INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
         Gradient gradient = new DefaultGradient(gradientsFlattened);
-        if (layerConf().hasBias()) {
-            INDArray biasGrad = gradientViews.get(DeconvolutionParamInitializer.BIAS_KEY);
-            biasGrad.assign(delta.sum(0, 2, 3).reshape(biasGrad.shape()));
-            gradient.gradientForVariable().put(DeconvolutionParamInitializer.BIAS_KEY, biasGrad);
-        }
+        biasGradient(delta, gradient);
 
         int kk = g.outC() * g.k() * g.k();
         long cols = (long) g.n() * g.h() * g.w();
@@ -116,19 +92,14 @@ public class GemmDeconvolution2DLayer extends Deconvolution2DLayer {
         return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
     }
 
-    /** W [inC, outC, k, k] (a parameter or gradient view, 'c' order) as the matrix [inC, outC·k·k]. */
+    /** W [inC, outC, k, k] (a parameter or gradient view) as the matrix [inC, outC·k·k]. */
     private static INDArray weightMatrix(INDArray w, ConvShapes g) {
-        if (w.ordering() != 'c' || w.elementWiseStride() != 1) {
-            throw new IllegalStateException("GemmDeconvolution2D expects a contiguous 'c'-order weight view, got "
-                    + w.shapeInfoToString());
-        }
-        return w.reshape('c', g.inC(), (long) g.outC() * g.k() * g.k());
+        return weightMatrix(w, g.inC(), (long) g.outC() * g.k() * g.k());
     }
 
     @Override
     public void clear() {
         super.clear();
-        preActivation = null;
         inputColumns = null;
     }
 }

@@ -23,11 +23,9 @@ public interface LatentVariableModel {
 
     /**
      * Values (floats or doubles) one example occupies while {@link #reconstructionLogLikelihood} runs, so that
-     * evaluation can size its chunks of rows to a memory budget; by default a dense decoder's worth.
+     * evaluation can size its chunks of rows to a memory budget.
      */
-    default long decoderValuesPerExample() {
-        return 4 * inputSize();
-    }
+    long decoderValuesPerExample();
 
     /**
      * A model that a second thread may use while this one is in use: this model itself when its methods keep no

@@ -116,10 +116,7 @@ public final class ModelFile {
             throw new IOException("corrupt model file " + file + ": " + firstLine(e.getMessage()), e);
         }
         VaeNetwork.attachUpdater(graph);
-        ModelMetadata current = new ModelMetadata(ModelMetadata.FORMAT_VERSION, metadata.config(), metadata.seed(),
-                metadata.datasetId(), metadata.datasetSha256(), metadata.metrics(), metadata.vae4jVersion(),
-                metadata.dl4jVersion(), metadata.javaVersion(), metadata.os(), metadata.gitCommit(), metadata.createdAt());
-        return new Contents(graph, current, normalizer);
+        return new Contents(graph, metadata.withCurrentFormat(), normalizer);
     }
 
     /** A format-1 file's network: built from its config, parameters (and Adam state, if stored) loaded into it. */

@@ -66,6 +66,12 @@ public record ModelMetadata(
                 javaVersion, os, gitCommit, createdAt);
     }
 
+    /** A copy stamped with the current {@link #FORMAT_VERSION} (for a model read from an older format). */
+    public ModelMetadata withCurrentFormat() {
+        return new ModelMetadata(FORMAT_VERSION, config, seed, datasetId, datasetSha256, metrics, vae4jVersion,
+                dl4jVersion, javaVersion, os, gitCommit, createdAt);
+    }
+
     /** A copy with metrics replaced and the creation time refreshed. */
     public ModelMetadata withMetrics(Map<String, Double> newMetrics) {
         return new ModelMetadata(formatVersion, config, seed, datasetId, datasetSha256, newMetrics, vae4jVersion,
