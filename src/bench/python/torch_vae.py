@@ -39,6 +39,11 @@ import struct
 import sys
 import time
 
+# A tuned PyTorch on this stack: torch's OpenMP threads (--threads) run the element-wise work, and Debian's pthread
+# OpenBLAS runs single-threaded inside them; with its own thread pool the two spin against each other (reference MLP
+# on the 2-core machine: 9-11k ex/s against 19-20k; docs/benchmarks.md). Must be set before torch loads OpenBLAS.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 import torch
 import torch.nn as nn
@@ -52,9 +57,12 @@ LOG_2PI = math.log(2.0 * math.pi)
 # ----------------------------------------------------------------------------------------------------- data
 
 def read_idx_images(path):
-    """Reads a gzip-compressed IDX image file (magic 0x00000803) as a float32 tensor [n, 1, rows, cols] in [0, 1]."""
-    with gzip.open(path, "rb") as f:
+    """Reads an IDX image file (magic 0x00000803; gzip-compressed or not) as a float32 tensor [n, 1, rows, cols] in
+    [0, 1]."""
+    with open(path, "rb") as f:
         data = f.read()
+    if data[:2] == b"\x1f\x8b":
+        data = gzip.decompress(data)
     magic, n, rows, cols = struct.unpack(">IIII", data[:16])
     if magic != 0x00000803:
         raise ValueError(f"{path}: bad IDX image magic 0x{magic:08x}")
@@ -210,9 +218,14 @@ def main(argv=None):
     p.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate")
     p.add_argument("--adam-eps", type=float, default=1e-8, help="Adam epsilon")
     p.add_argument("--seed", type=int, default=1, help="seeds init, training noise, shuffling and evaluation")
-    p.add_argument("--threads", type=int, default=1, help="torch.set_num_threads")
+    p.add_argument("--threads", type=int, default=os.cpu_count(), help="torch.set_num_threads (default: all cores)")
     p.add_argument("--k", type=int, default=500, help="importance samples per test image")
     p.add_argument("--quiet", action="store_true", help="no per-epoch progress on stderr")
+    p.add_argument("--train-idx", help="training images (IDX, optionally gzipped); overrides --data-dir/--data")
+    p.add_argument("--test-idx", help="test images (IDX, optionally gzipped); with --train-idx")
+    p.add_argument("--serve", action="store_true",
+                   help="peer mode for `vae4j bench`: read commands from stdin, one JSON line per answer: "
+                        "'epoch' trains one epoch; 'eval K ELBO_SAMPLES' evaluates; 'quit' ends")
     args = p.parse_args(argv)
 
     torch.set_num_threads(args.threads)
@@ -220,15 +233,19 @@ def main(argv=None):
     shuffle_gen = torch.Generator().manual_seed(args.seed)
     eval_gen = torch.Generator().manual_seed(args.seed + 1_000_003)
 
-    train, test = load_data(args.data_dir, args.data)
+    if args.train_idx:
+        train, test = read_idx_images(args.train_idx), read_idx_images(args.test_idx or args.train_idx)
+    else:
+        train, test = load_data(args.data_dir, args.data)
     model = MlpVae() if args.arch == "mlp" else ConvVae()
     apply_init(model, args.init)
     clamp = args.logvar_clamp == "soft"
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, eps=args.adam_eps)
 
     n = train.shape[0]
-    eps_per_second, losses = [], []
-    for epoch in range(args.epochs):
+
+    def train_epoch():
+        """One pass over the shuffled training set; returns (seconds, mean loss per example)."""
         model.train()
         t0 = time.perf_counter()
         perm = torch.randperm(n, generator=shuffle_gen)
@@ -242,9 +259,17 @@ def main(argv=None):
             loss.backward()
             opt.step()
             loss_sum += per_example.detach().double().sum().item()
-        dt = time.perf_counter() - t0
+        return time.perf_counter() - t0, loss_sum / n
+
+    if args.serve:
+        serve(model, train_epoch, test, n, eval_gen, clamp)
+        return
+
+    eps_per_second, losses = [], []
+    for epoch in range(args.epochs):
+        dt, loss = train_epoch()
         eps_per_second.append(n / dt)
-        losses.append(loss_sum / n)
+        losses.append(loss)
         if not args.quiet:
             print(f"epoch {epoch + 1}/{args.epochs}: loss {losses[-1]:.3f}, {eps_per_second[-1]:.0f} ex/s",
                   file=sys.stderr, flush=True)
@@ -267,6 +292,34 @@ def main(argv=None):
         "n_train": n, "n_test": test.shape[0], "eval_seconds": round(eval_seconds, 2),
         "torch": torch.__version__,
     }))
+
+
+def serve(model, train_epoch, test, n, eval_gen, clamp):
+    """The peer protocol of `vae4j bench` (io.github.vae4j.bench.PytorchPeer): one command per stdin line, one JSON
+    line per answer on stdout, so the JVM can alternate epochs between vae4j and PyTorch."""
+    print(json.dumps({"ready": True, "torch": torch.__version__, "threads": torch.get_num_threads(),
+                      "n_train": n, "n_test": test.shape[0]}), flush=True)
+    epoch = 0
+    for line in sys.stdin:
+        cmd = line.split()
+        if not cmd:
+            continue
+        if cmd[0] == "epoch":
+            dt, loss = train_epoch()
+            epoch += 1
+            print(json.dumps({"epoch": epoch, "seconds": dt, "examples": n, "loss": loss}), flush=True)
+        elif cmd[0] == "eval":
+            k, draws = int(cmd[1]), int(cmd[2])
+            model.eval()
+            t0 = time.perf_counter()
+            neg_elbo = sum(test_neg_elbo(model, test, eval_gen, clamp) for _ in range(draws)) / draws
+            log_px = importance_sampled_log_px(model, test, k, eval_gen, clamp)
+            print(json.dumps({"test_neg_elbo": neg_elbo, "test_log_px": log_px, "k": k,
+                              "seconds": time.perf_counter() - t0}), flush=True)
+        elif cmd[0] == "quit":
+            return
+        else:
+            print(json.dumps({"error": f"unknown command {cmd[0]!r}"}), flush=True)
 
 
 if __name__ == "__main__":

@@ -75,9 +75,29 @@ public record BenchmarkReport(String machine, String environment, String model, 
         Evaluation ea = a.evaluation();
         Evaluation eb = b.evaluation();
         s.append(String.format(Locale.ROOT, "### %s (%d train / %d test)%n%n", d.dataset(), d.trainExamples(), d.testExamples()));
+        TrainingBenchmark.PytorchReport p = d.pytorch();
+        if (p != null) {
+            s.append(String.format(Locale.ROOT, "Side by side with PyTorch %s (%d threads), epochs in rotating rounds:%n%n",
+                    p.torchVersion(), p.threads()));
+            s.append("| | vae4j | PyTorch | vae4j / PyTorch, per round: median [min, max] |\n|---|---|---|---|\n");
+            s.append(String.format(Locale.ROOT, "| median examples/s (%d epochs) | %.0f | %.0f | **%.2fx** [%.2f, %.2f] |%n",
+                    a.epochSeconds().length, a.medianExamplesPerSecond(), p.medianExamplesPerSecond(),
+                    p.ratio().median(), p.ratio().min(), p.ratio().max()));
+            s.append(String.format(Locale.ROOT, "| last epoch / median epoch time | %.2f | %.2f | |%n",
+                    last(a.epochSeconds()) / TrainingBenchmark.median(a.epochSeconds()),
+                    last(p.epochSeconds()) / TrainingBenchmark.median(p.epochSeconds())));
+            s.append(String.format(Locale.ROOT, "| train loss, last epoch (nats) | %.3f | %.3f | |%n", a.trainLoss(), p.trainLoss()));
+            s.append(String.format(Locale.ROOT, "| test −ELBO | %.3f | %.3f | |%n", ea.negativeElbo(), p.testNegativeElbo()));
+            s.append(String.format(Locale.ROOT, "| test log p(x), IS k=%d | %.3f | %.3f | |%n%n", p.k(), ea.logLikelihood(),
+                    p.testLogLikelihood()));
+            s.append("Examples/s per epoch, PyTorch: ").append(list(p.examplesPerSecond(), "%.0f")).append("\n\n");
+        } else {
+            s.append("PyTorch: ").append(d.pytorchSkipped()).append("\n\n");
+        }
         s.append("| | vae4j | ").append(d.baselineName()).append(" | vae4j / baseline |\n|---|---|---|---|\n");
-        s.append(String.format(Locale.ROOT, "| median examples/s (%d epochs) | %.0f | %.0f | **%.2fx** |%n",
-                a.epochSeconds().length, a.medianExamplesPerSecond(), b.medianExamplesPerSecond(), d.speedup()));
+        s.append(String.format(Locale.ROOT, "| median examples/s (%d epochs) | %.0f | %.0f | **%.2fx** (per round: %.2f–%.2f) |%n",
+                a.epochSeconds().length, a.medianExamplesPerSecond(), b.medianExamplesPerSecond(), d.speedup(),
+                d.baselineRatio().min(), d.baselineRatio().max()));
         s.append(String.format(Locale.ROOT, "| achieved GFLOP/s | %.1f | %.1f | |%n", a.gflops(), b.gflops()));
         if (!sgemmStep.isEmpty()) {
             s.append(String.format(Locale.ROOT, "| share of SGEMM at training-step shapes (%.1f GFLOP/s) | %.0f%% | %.0f%% | |%n",
@@ -103,8 +123,8 @@ public record BenchmarkReport(String machine, String environment, String model, 
                 gib(b.evalPeakRssBytes())));
         s.append(String.format(Locale.ROOT, "| peak RSS during training (both trainers, one process) | %s | | |%n%n",
                 gib(d.trainPeakRssBytes())));
-        s.append("Epoch seconds, vae4j: ").append(list(a.epochSeconds())).append("  \nEpoch seconds, baseline: ")
-                .append(list(b.epochSeconds())).append("\n\n");
+        s.append("Examples/s per epoch, vae4j: ").append(list(a.examplesPerSecond(), "%.0f"))
+                .append("  \nExamples/s per epoch, baseline: ").append(list(b.examplesPerSecond(), "%.0f")).append("\n\n");
     }
 
     private static void row(StringBuilder s, GemmBenchmark.Result r) {
@@ -115,10 +135,10 @@ public record BenchmarkReport(String machine, String environment, String model, 
         return v[v.length - 1];
     }
 
-    private static String list(double[] v) {
+    private static String list(double[] v, String format) {
         StringBuilder b = new StringBuilder();
         for (double x : v) {
-            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%.2f", x));
+            b.append(b.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, format, x));
         }
         return b.toString();
     }

@@ -31,7 +31,8 @@ import java.util.Locale;
  * vae4j against a baseline on the same data, model description and minibatches, in one process: epochs alternate
  * between the two trainers (and which goes first alternates too) so machine noise hits both; then both are evaluated
  * with the same code (test −ELBO, importance-sampled log p(x)). vae4j's model is built by {@link VaeNetwork} and
- * trained through {@link EpochLoop}, exactly as {@code vae4j train} does. The baseline is DL4J's built-in
+ * trained through {@link EpochLoop}, exactly as {@code vae4j train} does. PyTorch joins
+ * the rotation when it is installed ({@link PytorchPeer}). The baseline is DL4J's built-in
  * {@code VariationalAutoencoder} layer ({@link Baseline#BUILTIN}, dense models only) or the same graph built from
  * DL4J's stock layers and Adam ({@link Baseline#STOCK}).
  */
@@ -90,9 +91,38 @@ public final class TrainingBenchmark {
                                 List<List<String>> batchFingerprints) {
     }
 
-    /** Both trainers on one data set. */
+    /**
+     * PyTorch's numbers on one data set, from its own clock around its training loop.
+     *
+     * @param ratio vae4j's examples/s over PyTorch's, epoch by epoch (the two epochs of one round are neighbours in
+     *              time), first epoch left out as warm-up
+     */
+    public record PytorchReport(String torchVersion, int threads, double[] epochSeconds, double[] examplesPerSecond,
+                                double medianExamplesPerSecond, double trainLoss, double testNegativeElbo,
+                                double testLogLikelihood, int k, double evaluationSeconds, Ratio ratio) {
+    }
+
+    /** A per-round ratio: its median and range over rounds, and every value. */
+    public record Ratio(double median, double min, double max, double[] perRound) {
+        static Ratio of(double[] numerator, double[] denominator, int skip) {
+            int n = numerator.length - Math.min(skip, numerator.length - 1);
+            double[] r = new double[n];
+            for (int i = 0; i < n; i++) {
+                int e = numerator.length - n + i;
+                r[i] = numerator[e] / denominator[e];
+            }
+            return new Ratio(TrainingBenchmark.median(r), Arrays.stream(r).min().orElse(Double.NaN), Arrays.stream(r).max().orElse(Double.NaN), r);
+        }
+    }
+
+    /**
+     * The trainers on one data set.
+     *
+     * @param pytorch            PyTorch's numbers, or null when it did not run ({@code pytorchSkipped} says why)
+     */
     public record DataReport(String dataset, long trainExamples, long testExamples, TrainerReport vae4j,
-                             TrainerReport baseline, String baselineName, double speedup, long trainPeakRssBytes) {
+                             TrainerReport baseline, String baselineName, double speedup, Ratio baselineRatio,
+                             PytorchReport pytorch, String pytorchSkipped, long trainPeakRssBytes) {
     }
 
     private TrainingBenchmark() {
@@ -111,8 +141,15 @@ public final class TrainingBenchmark {
         return out.toArray(new int[0][]);
     }
 
-    /** Trains both for {@code settings.epochs()} alternating epochs on {@code data}, then evaluates both. */
-    public static DataReport run(DataSplit data, VaeConfig config, Settings settings, Baseline baseline) {
+    /**
+     * Trains vae4j, the baseline and (when {@code python} is given and the model is one torch_vae.py implements)
+     * PyTorch for {@code settings.epochs()} epochs on {@code data}, in rounds of one epoch each, the order rotating
+     * from round to round; then evaluates each.
+     *
+     * @param python the Python with PyTorch, or null to leave PyTorch out
+     */
+    public static DataReport run(DataSplit data, VaeConfig config, Settings settings, Baseline baseline, String python)
+            throws java.io.IOException {
         VaeConfig c = VaeTrainer.forData(config, data);
         VaeModel vae4j = VaeModel.create(c, DataType.FLOAT, null);
         Trainer a = new Trainer("vae4j", data, c, settings, EpochLoop.of(vae4j.network()), vae4j);
@@ -134,22 +171,99 @@ public final class TrainingBenchmark {
             VaeModel stock = VaeModel.create(c, DataType.FLOAT, null, VaeNetwork.Layers.STOCK);
             b = new Trainer("dl4j-stock", data, c, settings, EpochLoop.of(stock.network()), stock);
         }
-        // ε of both trainers comes from ND4J's global generator, seeded as vae4j train seeds it
+        // ε of both JVM trainers comes from ND4J's global generator, seeded as vae4j train seeds it
         Nd4j.getRandom().setSeed(Seeds.derive(c.seed(), Seeds.Stream.TRAINING_NOISE, 0));
-        ProcessMemory.resetPeak();
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-            Trainer first = epoch % 2 == 0 ? a : b;
-            Trainer second = first == a ? b : a;
-            first.epoch(epoch);
-            second.epoch(epoch);
+        String architecture = PytorchPeer.architecture(c);
+        String skipped = python == null ? "left out (--no-pytorch)"
+                : architecture == null ? "torch_vae.py implements the reference MLP and conv-mnist only"
+                : PytorchPeer.unavailableReason(python);
+        PytorchPeer peer = null;
+        PytorchTrainer p = null;
+        java.nio.file.Path work = null;
+        try {
+            if (skipped == null) {
+                work = java.nio.file.Files.createTempDirectory("vae4j-bench-pytorch");
+                peer = PytorchPeer.start(python, architecture, data.trainX(), data.testX(), c,
+                        Runtime.getRuntime().availableProcessors(), work);
+                p = new PytorchTrainer(peer, settings.epochs());
+            } else {
+                log.warn("bench: PyTorch {}", skipped);
+            }
+            List<Runnable> trainers = new ArrayList<>();
+            ProcessMemory.resetPeak();
+            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                int e = epoch;
+                trainers.clear();
+                trainers.add(() -> a.epoch(e));
+                trainers.add(() -> b.epoch(e));
+                if (p != null) {
+                    PytorchTrainer pt = p;
+                    trainers.add(() -> pt.epoch(e));
+                }
+                java.util.Collections.rotate(trainers, -(epoch % trainers.size()));
+                trainers.forEach(Runnable::run);
+            }
+            long trainPeak = ProcessMemory.peakRssBytes();
+            a.batches.shutdown();
+            b.batches.shutdown();
+            TrainerReport ra = a.report(data, settings, c);
+            TrainerReport rb = b.report(data, settings, c);
+            PytorchReport rp = p == null ? null : p.report(settings, ra);
+            return new DataReport(data.id(), data.trainX().size(0), data.testX().size(0), ra, rb, baseline.label(),
+                    ra.medianExamplesPerSecond() / rb.medianExamplesPerSecond(),
+                    Ratio.of(ra.examplesPerSecond(), rb.examplesPerSecond(), 1), rp, skipped, trainPeak);
+        } finally {
+            if (peer != null) {
+                peer.close();
+            }
+            if (work != null) {
+                deleteQuietly(work);
+            }
         }
-        long trainPeak = ProcessMemory.peakRssBytes();
-        a.batches.shutdown();
-        b.batches.shutdown();
-        TrainerReport ra = a.report(data, settings, c);
-        TrainerReport rb = b.report(data, settings, c);
-        return new DataReport(data.id(), data.trainX().size(0), data.testX().size(0), ra, rb, baseline.label(),
-                ra.medianExamplesPerSecond() / rb.medianExamplesPerSecond(), trainPeak);
+    }
+
+    private static void deleteQuietly(java.nio.file.Path dir) {
+        try (var files = java.nio.file.Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException ignored) {
+            // a temporary directory left behind
+        }
+    }
+
+    /** PyTorch's side: one epoch per round in the peer process. */
+    private static final class PytorchTrainer {
+        private final PytorchPeer peer;
+        private final double[] seconds;
+        private final double[] rates;
+        private double lastLoss;
+
+        PytorchTrainer(PytorchPeer peer, int epochs) {
+            this.peer = peer;
+            this.seconds = new double[epochs];
+            this.rates = new double[epochs];
+        }
+
+        void epoch(int epoch) {
+            try {
+                PytorchPeer.Epoch r = peer.epoch();
+                seconds[epoch] = r.seconds();
+                rates[epoch] = r.examplesPerSecond();
+                lastLoss = r.loss();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            log.info(String.format(Locale.ROOT, "bench %-12s epoch %d: %.2f s, %.0f ex/s, train loss %.3f", "pytorch",
+                    epoch + 1, seconds[epoch], rates[epoch], lastLoss));
+        }
+
+        PytorchReport report(Settings settings, TrainerReport vae4j) throws java.io.IOException {
+            PytorchPeer.Evaluation e = peer.evaluate(settings.k(), settings.elboSamples());
+            log.info(String.format(Locale.ROOT, "bench %-12s test -ELBO %.3f, log p(x) IS k=%d %.3f (%.1f s)", "pytorch",
+                    e.negativeElbo(), e.k(), e.logLikelihood(), e.seconds()));
+            return new PytorchReport(peer.version(), peer.threads(), seconds, rates, median(rates), lastLoss,
+                    e.negativeElbo(), e.logLikelihood(), e.k(), e.seconds(),
+                    Ratio.of(vae4j.examplesPerSecond(), rates, 1));
+        }
     }
 
     /** Median of the values (mean of the two middle ones for an even count). */

@@ -2,6 +2,7 @@ package io.github.vae4j.cli;
 
 import io.github.vae4j.bench.BenchmarkReport;
 import io.github.vae4j.bench.GemmBenchmark;
+import io.github.vae4j.bench.PytorchPeer;
 import io.github.vae4j.bench.TrainingBenchmark;
 import io.github.vae4j.bench.UpdaterBenchmark;
 import io.github.vae4j.engine.OnePassAdam;
@@ -22,11 +23,11 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code vae4j bench}: vae4j against DL4J's built-in VariationalAutoencoder layer or against the same graph built from
- * DL4J's stock layers, plus the machine's SGEMM rates.
+ * DL4J's stock layers, and against PyTorch when it is installed, plus the machine's SGEMM rates.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark vae4j against a baseline (same data, model, minibatches; alternating epochs in one "
-                + "process): throughput, share of SGEMM peak, epoch-time drift, test -ELBO, importance-sampled log p(x), "
+        description = "Benchmark vae4j against a baseline and PyTorch (same data, model, minibatches; epochs "
+                + "alternating in rounds): throughput, share of SGEMM peak, epoch-time drift, test -ELBO, importance-sampled log p(x), "
                 + "peak resident memory. Baselines: DL4J's built-in VariationalAutoencoder layer (dense models) or the "
                 + "same graph from DL4J's stock layers. Prints a Markdown table and writes JSON.")
 public final class BenchCommand implements Callable<Integer> {
@@ -67,6 +68,13 @@ public final class BenchCommand implements Callable<Integer> {
                     + "run several to see the run-to-run spread.")
     Long seed;
 
+    @Option(names = "--no-pytorch", description = "Leave PyTorch out of the rotation.")
+    boolean noPytorch;
+
+    @Option(names = "--python", paramLabel = "CMD",
+            description = "Python with PyTorch (default: /usr/bin/python3, Debian's python3-torch).")
+    String python;
+
     @Option(names = "--out", defaultValue = "bench.json", paramLabel = "FILE", description = "JSON output (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -98,7 +106,8 @@ public final class BenchCommand implements Callable<Integer> {
                 UpdaterBenchmark.measure(new OnePassAdam(config.learningRate()), parameters, gemmSeconds));
         List<TrainingBenchmark.DataReport> reports = new ArrayList<>();
         for (DataSplit s : splits) {
-            reports.add(TrainingBenchmark.run(s, config, settings, against));
+            reports.add(TrainingBenchmark.run(s, config, settings, against,
+                    noPytorch ? null : python != null ? python : PytorchPeer.defaultPython()));
         }
         BenchmarkReport report = BenchmarkReport.of(shaped, settings, square, step, updaters, reports);
         String md = report.markdown();

@@ -14,6 +14,12 @@ import java.io.PrintWriter;
 public final class Vae4jCli {
 
     public static void main(String[] args) {
+        try {
+            io.github.vae4j.util.ResidentMemoryGuard.startFromProperty();
+        } catch (IllegalArgumentException e) {
+            System.err.println("vae4j: error: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(execute(args));
     }
 

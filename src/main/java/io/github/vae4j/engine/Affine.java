@@ -25,30 +25,30 @@ public final class Affine {
 
     /** out ← x·W + 1·b and returns out; {@code out} [rows, nOut] with unit element stride, b of length nOut. */
     public static INDArray forward(INDArray x, INDArray w, INDArray b, INDArray out) {
-        Nd4j.gemm(ones(out.dataType(), x.size(0)), asRow(b), out, false, false, 1.0, 0.0);
-        Nd4j.gemm(x, w, out, false, false, 1.0, 1.0);
+        Gemm.gemm(ones(out.dataType(), x.size(0)), asRow(b), out, false, false, 1.0, 0.0);
+        Gemm.gemm(x, w, out, false, false, 1.0, 1.0);
         return out;
     }
 
     /** out ← x·W, without the bias (for callers that add it in their own pass). */
     public static void product(INDArray x, INDArray w, INDArray out) {
-        Nd4j.gemm(x, w, out, false, false, 1.0, 0.0);
+        Gemm.gemm(x, w, out, false, false, 1.0, 0.0);
     }
 
     /** dW ← xᵀ·δ and db ← 1ᵀ·δ, written into the gradient views (db of length nOut). */
     public static void parameterGradients(INDArray x, INDArray delta, INDArray weightGrad, INDArray biasGrad) {
         weightGradient(x, delta, weightGrad);
-        Nd4j.gemm(ones(delta.dataType(), delta.size(0)), delta, asRow(biasGrad), true, false, 1.0, 0.0);
+        Gemm.gemm(ones(delta.dataType(), delta.size(0)), delta, asRow(biasGrad), true, false, 1.0, 0.0);
     }
 
     /** dW ← xᵀ·δ, written into the gradient view. */
     public static void weightGradient(INDArray x, INDArray delta, INDArray weightGrad) {
-        Nd4j.gemm(x, delta, weightGrad, true, false, 1.0, 0.0);
+        Gemm.gemm(x, delta, weightGrad, true, false, 1.0, 0.0);
     }
 
     /** dx ← δ·Wᵀ. */
     public static void inputGradient(INDArray delta, INDArray w, INDArray out) {
-        Nd4j.gemm(delta, w, out, false, true, 1.0, 0.0);
+        Gemm.gemm(delta, w, out, false, true, 1.0, 0.0);
     }
 
     /** A vector as a [1, n] view (rank-1 parameter views, such as the fused posterior bias, are reshaped). */

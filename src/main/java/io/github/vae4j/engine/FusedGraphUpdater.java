@@ -8,6 +8,7 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.updater.UpdaterBlock;
 import org.deeplearning4j.nn.updater.graph.ComputationGraphUpdater;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import io.github.vae4j.util.SpinningWorkers;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.List;
@@ -23,6 +24,9 @@ import java.util.List;
  * <p>{@link #install(ComputationGraph)} puts it on a graph, keeping the updater state a loaded model came with.
  */
 public class FusedGraphUpdater extends ComputationGraphUpdater {
+
+    /** Parameter ranges an update is split into when there are worker threads. */
+    private static final int PARTS = 4;
 
     private final OnePassAdamUpdater adam;
     private long fusedSteps;
@@ -68,7 +72,12 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
             super.update(gradient, iteration, epoch, batchSize, workspaceMgr);
             return;
         }
-        adam.applyUpdater(own, iteration, epoch, 1.0 / batchSize);
+        // disjoint parameter ranges, claimed by the calling thread and the shared workers
+        SpinningWorkers workers = SpinningWorkers.shared();
+        int parts = workers.threads() == 1 ? 1 : PARTS;
+        long n = own.length();
+        workers.run(parts, i -> adam.applyUpdater(own, i * n / parts, (i + 1) * n / parts, iteration, epoch,
+                1.0 / batchSize));
         fusedSteps++;
     }
 

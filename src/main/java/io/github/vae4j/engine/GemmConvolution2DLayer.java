@@ -51,7 +51,7 @@ public class GemmConvolution2DLayer extends GemmConvolutionBase {
 
         INDArray product = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType,
                 new long[] {g.outC(), g.outputPixels()}, 'c');
-        Nd4j.gemm(weightMatrix(getParam(ConvolutionParamInitializer.WEIGHT_KEY), g), c, product, false, false, 1.0, 0.0);
+        Gemm.gemm(weightMatrix(getParam(ConvolutionParamInitializer.WEIGHT_KEY), g), c, product, false, false, 1.0, 0.0);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 new long[] {g.n(), g.outC(), g.outH(), g.outW()}, 'c');
         out.assign(product.reshape('c', g.outC(), g.n(), g.outH(), g.outW()).permute(1, 0, 2, 3));
@@ -72,14 +72,14 @@ public class GemmConvolution2DLayer extends GemmConvolutionBase {
         d = d.reshape('c', g.outC(), g.outputPixels());
 
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        Nd4j.gemm(d, columns, weightMatrix(weightGrad, g), false, true, 1.0, 0.0);
+        Gemm.gemm(d, columns, weightMatrix(weightGrad, g), false, true, 1.0, 0.0);
         gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
         columns = null;
 
         int kk = g.inC() * g.k() * g.k();
         INDArray dc = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
                 new long[] {kk, g.outputPixels()}, 'c');
-        Nd4j.gemm(weightMatrix(getParam(ConvolutionParamInitializer.WEIGHT_KEY), g), d, dc, true, false, 1.0, 0.0);
+        Gemm.gemm(weightMatrix(getParam(ConvolutionParamInitializer.WEIGHT_KEY), g), d, dc, true, false, 1.0, 0.0);
         INDArray epsilonNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[] {g.n(), g.inC(), g.h(), g.w()}, 'c');
         Convolution.col2im(dc.reshape('c', g.inC(), g.k(), g.k(), g.n(), g.outH(), g.outW()).permute(3, 0, 1, 2, 4, 5),

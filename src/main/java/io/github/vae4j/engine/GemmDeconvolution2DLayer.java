@@ -51,7 +51,7 @@ public class GemmDeconvolution2DLayer extends GemmConvolutionBase {
         int kk = g.outC() * g.k() * g.k();
         INDArray columns = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType,
                 new long[] {kk, (long) g.n() * g.h() * g.w()}, 'c');
-        Nd4j.gemm(weightMatrix(getParam(DeconvolutionParamInitializer.WEIGHT_KEY), g), xm, columns, true, false, 1.0, 0.0);
+        Gemm.gemm(weightMatrix(getParam(DeconvolutionParamInitializer.WEIGHT_KEY), g), xm, columns, true, false, 1.0, 0.0);
         INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, new long[] {g.n(), g.outC(), g.outH(), g.outW()},
                 'c');
         Convolution.col2im(columns.reshape('c', g.outC(), g.k(), g.k(), g.n(), g.h(), g.w()).permute(3, 0, 1, 2, 4, 5),
@@ -80,12 +80,12 @@ public class GemmDeconvolution2DLayer extends GemmConvolutionBase {
         d = d.reshape('c', kk, cols);
 
         INDArray dW = weightMatrix(weightGrad, g);
-        Nd4j.gemm(inputColumns, d, dW, false, true, 1.0, 0.0);
+        Gemm.gemm(inputColumns, d, dW, false, true, 1.0, 0.0);
         gradient.gradientForVariable().put(DeconvolutionParamInitializer.WEIGHT_KEY, weightGrad);
         inputColumns = null;
 
         INDArray dx = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {g.inC(), cols}, 'c');
-        Nd4j.gemm(weightMatrix(getParam(DeconvolutionParamInitializer.WEIGHT_KEY), g), d, dx, false, false, 1.0, 0.0);
+        Gemm.gemm(weightMatrix(getParam(DeconvolutionParamInitializer.WEIGHT_KEY), g), d, dx, false, false, 1.0, 0.0);
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[] {g.n(), g.inC(), g.h(), g.w()}, 'c');
         epsilonNext.assign(dx.reshape('c', g.inC(), g.n(), g.h(), g.w()).permute(1, 0, 2, 3));

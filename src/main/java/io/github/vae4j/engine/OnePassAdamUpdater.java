@@ -1,10 +1,13 @@
 package io.github.vae4j.engine;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.shape.Shape;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 import org.nd4j.linalg.learning.GradientUpdater;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -70,44 +73,78 @@ public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
 
     /**
      * The Adam step for the gradient {@code gradientScale · gradient}: {@link FusedGraphUpdater} passes 1/minibatch
-     * here instead of dividing the gradient in a separate pass.
+     * here instead of dividing the gradient in a separate pass. The update replaces the gradient (DL4J's contract).
      */
     void applyUpdater(INDArray gradient, int iteration, int epoch, double gradientScale) {
-        if (m == null || v == null) {
+        applyUpdater(gradient, 0, gradient.length(), iteration, epoch, gradientScale);
+    }
+
+    /**
+     * As {@link #applyUpdater(INDArray, int, int, double)} on the range [from, to) of the gradient and the state only;
+     * disjoint ranges may run on different threads.
+     */
+    void applyUpdater(INDArray gradient, long from, long to, int iteration, int epoch, double gradientScale) {
+        INDArray g = flat(gradient, "gradient");
+        if (m == null) {
             throw new IllegalStateException("OnePassAdam updater has no state view");
         }
-        if (gradient.length() != m.length()) {
-            throw new IllegalArgumentException("gradient has " + gradient.length() + " values, the Adam state "
-                    + m.length());
+        if (g.length() != m.length()) {
+            throw new IllegalArgumentException("gradient has " + g.length() + " values, the Adam state " + m.length());
         }
-        INDArray g = gradient.rank() == 1 ? gradient : Shape.newShapeNoCopy(gradient, new long[] {gradient.length()},
-                gradient.ordering() == 'f');
-        if (g == null) {
-            throw new IllegalArgumentException("OnePassAdam needs a contiguous gradient array, got shape "
-                    + java.util.Arrays.toString(gradient.shape()));
+        if (from < 0 || to > m.length() || from > to) {
+            throw new IllegalArgumentException("range [" + from + ", " + to + ") is outside [0, " + m.length() + ")");
+        }
+        step(g, from, to, iteration, epoch, gradientScale);
+    }
+
+    /**
+     * Over [from, to): g ← scale · g, m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², g ← α_t · m / (√v + ε) with
+     * α_t = lr · √(1−β₂ᵗ) / (1−β₁ᵗ).
+     */
+    private void step(INDArray g, long from, long to, int iteration, int epoch, double scale) {
+        if (m == null || v == null) {
+            throw new IllegalStateException("OnePassAdam updater has no state view");
         }
         double b1 = config.beta1();
         double b2 = config.beta2();
         int t = iteration + 1;
         double alpha = config.getLearningRate(iteration, epoch) * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
-        if (g.elementWiseStride() != 1 || m.elementWiseStride() != 1 || v.elementWiseStride() != 1) {
+        if (m.elementWiseStride() != 1 || v.elementWiseStride() != 1) {
             throw new IllegalArgumentException("OnePassAdam needs contiguous gradient and state arrays");
         }
-        int n = (int) g.length();
-        var gb = g.data();
-        var mb = m.data();
-        var vb = v.data();
-        int go = (int) g.offset();
-        int mo = (int) m.offset();
-        int vo = (int) v.offset();
-        float eps = (float) config.epsilon();
-        switch (g.dataType()) {
-            case FLOAT -> stepFloat(gb.asNioFloat(), go, mb.asNioFloat(), mo, vb.asNioFloat(), vo, n, (float) b1,
-                    (float) b2, (float) alpha, eps, (float) gradientScale);
-            case DOUBLE -> stepDouble(gb.asNioDouble(), go, mb.asNioDouble(), mo, vb.asNioDouble(), vo, n, b1, b2, alpha,
-                    config.epsilon(), gradientScale);
-            default -> throw new IllegalArgumentException("OnePassAdam supports FLOAT and DOUBLE, got " + g.dataType());
+        int s = Math.toIntExact(from);
+        int n = Math.toIntExact(to - from);
+        switch (m.dataType()) {
+            case FLOAT -> stepFloat(floats(g), floats(m), floats(v), s, n, (float) b1, (float) b2, (float) alpha,
+                    (float) config.epsilon(), (float) scale);
+            case DOUBLE -> stepDouble(doubles(g), doubles(m), doubles(v), s, n, b1, b2, alpha, config.epsilon(), scale);
+            default -> throw new IllegalArgumentException("OnePassAdam supports FLOAT and DOUBLE, got " + m.dataType());
         }
+    }
+
+    /** A contiguous array as a rank-1 view, or a clear error. */
+    private static INDArray flat(INDArray a, String what) {
+        INDArray r = a.rank() == 1 ? a : Shape.newShapeNoCopy(a, new long[] {a.length()}, a.ordering() == 'f');
+        if (r == null || r.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("OnePassAdam needs a contiguous " + what + " array, got shape "
+                    + java.util.Arrays.toString(a.shape()));
+        }
+        return r;
+    }
+
+    /** A float array's buffer, positioned at its offset. */
+    private static FloatBuffer floats(INDArray a) {
+        if (a.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("OnePassAdam state is FLOAT, an array is " + a.dataType());
+        }
+        return a.data().asNioFloat().position(Math.toIntExact(a.offset())).slice();
+    }
+
+    private static DoubleBuffer doubles(INDArray a) {
+        if (a.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException("OnePassAdam state is DOUBLE, an array is " + a.dataType());
+        }
+        return a.data().asNioDouble().position(Math.toIntExact(a.offset())).slice();
     }
 
     /** Elements per chunk: three chunks of floats fit in L1 with room to spare. */
@@ -118,24 +155,24 @@ public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
     private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[3][CHUNK]);
 
     /**
-     * One fused pass over g ← scale · g: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; g ← α_t · m / (√v + ε).
-     * Chunks are bulk-copied between the native buffers and Java arrays, where HotSpot compiles the loop to SIMD
-     * instructions. (The element-by-element loop over the buffers that this replaced took 1.5 ms per step in
-     * {@code vae4j bench}'s Adam table at commit 4569a98, split over two threads; this pass takes 0.4–0.9 ms on one.)
+     * {@link #step} in float. Chunks are bulk-copied between the native buffers and Java arrays, where HotSpot compiles
+     * the loop to SIMD instructions. (The element-by-element loop over the buffers that this replaced took 1.5 ms per
+     * step in {@code vae4j bench}'s Adam table at commit 4569a98, split over two threads; this pass takes 0.4–0.9 ms
+     * on one.)
      */
-    private static void stepFloat(java.nio.FloatBuffer g, int go, java.nio.FloatBuffer m, int mo,
-            java.nio.FloatBuffer v, int vo, int n, float b1, float b2, float alpha, float eps, float scale) {
+    private static void stepFloat(FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int n, float b1, float b2, float alpha,
+            float eps, float scale) {
         float c1 = 1 - b1;
         float c2 = 1 - b2;
         float[][] buf = FLOATS.get();
         float[] ga = buf[0];
         float[] ma = buf[1];
         float[] va = buf[2];
-        for (int s = 0; s < n; s += CHUNK) {
-            int len = Math.min(CHUNK, n - s);
-            g.get(go + s, ga, 0, len);
-            m.get(mo + s, ma, 0, len);
-            v.get(vo + s, va, 0, len);
+        for (int s = from; s < from + n; s += CHUNK) {
+            int len = Math.min(CHUNK, from + n - s);
+            g.get(s, ga, 0, len);
+            m.get(s, ma, 0, len);
+            v.get(s, va, 0, len);
             for (int i = 0; i < len; i++) {
                 float gi = scale * ga[i];
                 float mi = b1 * ma[i] + c1 * gi;
@@ -144,25 +181,26 @@ public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
                 va[i] = vi;
                 ga[i] = alpha * mi / ((float) Math.sqrt(vi) + eps);
             }
-            g.put(go + s, ga, 0, len);
-            m.put(mo + s, ma, 0, len);
-            v.put(vo + s, va, 0, len);
+            g.put(s, ga, 0, len);
+            m.put(s, ma, 0, len);
+            v.put(s, va, 0, len);
         }
     }
 
-    private static void stepDouble(java.nio.DoubleBuffer g, int go, java.nio.DoubleBuffer m, int mo,
-            java.nio.DoubleBuffer v, int vo, int n, double b1, double b2, double alpha, double eps, double scale) {
+
+    private static void stepDouble(DoubleBuffer g, DoubleBuffer m, DoubleBuffer v, int from, int n, double b1, double b2, double alpha,
+            double eps, double scale) {
         double c1 = 1 - b1;
         double c2 = 1 - b2;
         double[][] buf = DOUBLES.get();
         double[] ga = buf[0];
         double[] ma = buf[1];
         double[] va = buf[2];
-        for (int s = 0; s < n; s += CHUNK) {
-            int len = Math.min(CHUNK, n - s);
-            g.get(go + s, ga, 0, len);
-            m.get(mo + s, ma, 0, len);
-            v.get(vo + s, va, 0, len);
+        for (int s = from; s < from + n; s += CHUNK) {
+            int len = Math.min(CHUNK, from + n - s);
+            g.get(s, ga, 0, len);
+            m.get(s, ma, 0, len);
+            v.get(s, va, 0, len);
             for (int i = 0; i < len; i++) {
                 double gi = scale * ga[i];
                 double mi = b1 * ma[i] + c1 * gi;
@@ -171,9 +209,10 @@ public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
                 va[i] = vi;
                 ga[i] = alpha * mi / (Math.sqrt(vi) + eps);
             }
-            g.put(go + s, ga, 0, len);
-            m.put(mo + s, ma, 0, len);
-            v.put(vo + s, va, 0, len);
+            g.put(s, ga, 0, len);
+            m.put(s, ma, 0, len);
+            v.put(s, va, 0, len);
         }
     }
+
 }

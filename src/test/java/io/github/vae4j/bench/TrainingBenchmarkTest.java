@@ -41,12 +41,14 @@ class TrainingBenchmarkTest {
     }
 
     @Test
-    void bothTrainersRunTheSameBatchesAndAreEvaluatedAlike() {
+    void bothTrainersRunTheSameBatchesAndAreEvaluatedAlike() throws Exception {
         DataSplit small = small();
         VaeConfig c = VaeConfig.defaults().withOverrides(Map.of("encoder", TestData.dense(64), "decoder", TestData.dense(64),
                 "latentSize", 4, "learningRate", 3e-3));
         TrainingBenchmark.DataReport r = TrainingBenchmark.run(small, c, new TrainingBenchmark.Settings(3, 20, 2, 0),
-                TrainingBenchmark.Baseline.BUILTIN);
+                TrainingBenchmark.Baseline.BUILTIN, null);
+        assertEquals(null, r.pytorch());
+        assertEquals("left out (--no-pytorch)", r.pytorchSkipped());
         VaeConfig shaped = c.withInputShape(small.shape());
 
         // the two trainers were fed the same minibatches, in the same order, every epoch, and each epoch's order
@@ -74,12 +76,12 @@ class TrainingBenchmarkTest {
     }
 
     @Test
-    void stockBaselineIsTheSameGraphAndLearnsTheSameWay() {
+    void stockBaselineIsTheSameGraphAndLearnsTheSameWay() throws Exception {
         DataSplit small = small();
         VaeConfig c = VaeConfig.defaults().withOverrides(Map.of("encoder", TestData.dense(64), "decoder", TestData.dense(64),
                 "latentSize", 4, "learningRate", 3e-3));
         TrainingBenchmark.DataReport r = TrainingBenchmark.run(small, c, new TrainingBenchmark.Settings(2, 5, 1, 0),
-                TrainingBenchmark.Baseline.STOCK);
+                TrainingBenchmark.Baseline.STOCK, null);
         assertEquals(r.vae4j().batchFingerprints(), r.baseline().batchFingerprints());
         // same architecture, init seed and batches: the two implementations end within a few nats of each other
         assertEquals(r.vae4j().trainLoss(), r.baseline().trainLoss(), 5.0);

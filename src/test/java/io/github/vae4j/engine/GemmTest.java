@@ -1,0 +1,94 @@
+package io.github.vae4j.engine;
+
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class GemmTest {
+
+    /** op(A) m×k, op(B) k×n, in the given storage orders, against Nd4j.gemm into an identical C. */
+    private static void check(DataType t, int m, int n, int k, boolean ta, boolean tb, char oa, char ob, char oc,
+            double alpha, double beta, double tol) {
+        Nd4j.getRandom().setSeed(m * 31L + n * 7L + k);
+        INDArray a = Nd4j.rand(t, oa, ta ? k : m, ta ? m : k).subi(0.5);
+        INDArray b = Nd4j.rand(t, ob, tb ? n : k, tb ? k : n).subi(0.5);
+        INDArray c0 = Nd4j.rand(t, oc, m, n);
+        INDArray expected = c0.dup(oc);
+        INDArray actual = c0.dup(oc);
+        Nd4j.gemm(a, b, expected, ta, tb, alpha, beta);
+        Gemm.gemm(a, b, actual, ta, tb, alpha, beta);
+        String what = t + " " + m + "x" + n + "x" + k + " ta=" + ta + " tb=" + tb + " " + oa + ob + oc;
+        assertTrue(expected.equalsWithEps(actual, tol), what + ": max diff "
+                + Nd4j.getExecutioner().exec(new org.nd4j.linalg.api.ops.impl.reduce.same.AMax(expected.sub(actual))).getDouble(0));
+    }
+
+    @Test
+    void everyTransposeAndLayoutMatchesNd4j() {
+        for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            double tol = t == DataType.FLOAT ? 1e-4 : 1e-12;
+            for (boolean ta : new boolean[] {false, true}) {
+                for (boolean tb : new boolean[] {false, true}) {
+                    for (char oa : new char[] {'f', 'c'}) {
+                        for (char ob : new char[] {'f', 'c'}) {
+                            // small (one block) and large enough to be split over threads
+                            check(t, 7, 5, 3, ta, tb, oa, ob, 'f', 1.0, 0.0, tol);
+                            check(t, 128, 400, 96, ta, tb, oa, ob, 'f', 0.5, 1.0, tol);
+                        }
+                    }
+                }
+            }
+            // C in 'c' order goes to ND4J
+            check(t, 64, 80, 300, false, true, 'f', 'c', 'c', 1.0, 0.0, tol);
+            // vectors
+            check(t, 1, 300, 200, false, false, 'f', 'f', 'f', 1.0, 0.0, tol);
+            check(t, 300, 1, 200, false, false, 'f', 'f', 'f', 1.0, 0.0, tol);
+        }
+    }
+
+    @Test
+    void viewsAtAnOffsetAndWithALeadingDimension() {
+        // parameter views inside one flat array, as DL4J lays out W and b; and a column range of an 'f' matrix
+        INDArray flat = Nd4j.rand(DataType.FLOAT, 1, 100 + 784 * 400 + 400);
+        INDArray w = flat.get(NDArrayIndex.point(0), NDArrayIndex.interval(100, 100 + 784 * 400)).reshape('f', 784, 400);
+        INDArray x = Nd4j.rand(DataType.FLOAT, 'f', 256, 784);
+        INDArray xRows = x.get(NDArrayIndex.interval(64, 192), NDArrayIndex.all()); // strided rows of an 'f' array
+        INDArray out = Nd4j.create(DataType.FLOAT, new long[] {128, 400}, 'f');
+        INDArray big = Nd4j.create(DataType.FLOAT, new long[] {128, 900}, 'f');
+        INDArray outView = big.get(NDArrayIndex.all(), NDArrayIndex.interval(300, 700));
+        Gemm.gemm(xRows, w, out, false, false, 1.0, 0.0);
+        Gemm.gemm(xRows, w, outView, false, false, 1.0, 0.0);
+        INDArray expected = Nd4j.gemm(xRows.dup('f'), w.dup('f'), false, false);
+        assertTrue(expected.equalsWithEps(out, 1e-3));
+        assertTrue(expected.equalsWithEps(outView, 1e-3));
+        assertEquals(0.0, big.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 300)).sumNumber().doubleValue());
+        assertEquals(0.0, big.get(NDArrayIndex.all(), NDArrayIndex.interval(700, 900)).sumNumber().doubleValue());
+    }
+
+    @Test
+    void resultDoesNotDependOnTheThreadCount() {
+        // each column block is one BLAS call on a slice: the blocks of a split product equal the same slices computed
+        // one by one on the caller
+        INDArray a = Nd4j.rand(DataType.FLOAT, 'f', 128, 784);
+        INDArray b = Nd4j.rand(DataType.FLOAT, 'f', 784, 400);
+        INDArray split = Nd4j.create(DataType.FLOAT, new long[] {128, 400}, 'f');
+        Gemm.gemm(a, b, split, false, false, 1.0, 0.0);
+        for (int i = 0; i < 10; i++) {
+            INDArray again = Nd4j.create(DataType.FLOAT, new long[] {128, 400}, 'f');
+            Gemm.gemm(a, b, again, false, false, 1.0, 0.0);
+            assertEquals(split, again);
+        }
+    }
+
+    @Test
+    void shapesThatDoNotFitFailNamingThem() {
+        var e = assertThrows(IllegalArgumentException.class, () -> Gemm.gemm(Nd4j.create(DataType.FLOAT, 3, 4),
+                Nd4j.create(DataType.FLOAT, 5, 6), Nd4j.create(DataType.FLOAT, new long[] {3, 6}, 'f'), false, false, 1, 0));
+        assertTrue(e.getMessage().contains("op(A) 3x4, op(B) 5x6"), e.getMessage());
+    }
+}
