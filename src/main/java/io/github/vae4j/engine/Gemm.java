@@ -9,6 +9,7 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasColMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
@@ -17,11 +18,11 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
  * C ← α·op(A)·op(B) + β·C, the matrix product of every vae4j layer, with {@link Nd4j#gemm}'s signature and result.
  *
  * <p>Two differences in how it runs: it calls OpenBLAS's {@code cblas_?gemm} (the library ND4J's own matmul op ends in)
- * directly on the arrays' memory, without the op's per-call set-up; and a large product is split into column blocks of
- * C, computed on the calling thread and a worker thread at once ({@link SpinningWorkers}). Each block is the same
- * BLAS call on a slice, so the result does not depend on which thread computed which block. Arrays that BLAS cannot
- * address directly (not 2-d, no unit stride in either dimension, C not column-major, other data types) go to
- * {@link Nd4j#gemm} unchanged. {@code GemmTest} checks every transpose and layout against {@link Nd4j#gemm}.
+ * directly on the arrays' memory, without the op's per-call set-up; and a large product is split into blocks of C
+ * (columns, or rows of a row-major C), computed on the calling thread and a worker thread at once
+ * ({@link SpinningWorkers}). Each block is the same BLAS call on a slice, so the result does not depend on which thread
+ * computed which block. Arrays that BLAS cannot address directly (not 2-d, no unit stride in either dimension, other
+ * data types) go to {@link Nd4j#gemm} unchanged. {@code GemmTest} checks every transpose and layout against {@link Nd4j#gemm}.
  *
  * <p>Why split products and not the minibatch: at VAE sizes a step is about 60% GEMM; splitting each product over two
  * threads keeps one forward and backward pass per step, where two half-batch passes each pay the pass's fixed cost
@@ -45,7 +46,7 @@ public final class Gemm {
         Layout lb = Layout.of(b);
         Layout lc = Layout.of(c);
         DataType t = c.dataType();
-        if (la == null || lb == null || lc == null || lc.rowMajor || (t != DataType.FLOAT && t != DataType.DOUBLE)
+        if (la == null || lb == null || lc == null || (t != DataType.FLOAT && t != DataType.DOUBLE)
                 || a.dataType() != t || b.dataType() != t) {
             return Nd4j.gemm(a, b, c, transposeA, transposeB, alpha, beta);
         }
@@ -61,15 +62,46 @@ public final class Gemm {
         if (m == 0 || n == 0) {
             return c;
         }
-        // a row-major array is its transpose in column-major order: flip the transpose flag
-        boolean ta = transposeA != la.rowMajor;
-        boolean tb = transposeB != lb.rowMajor;
+        // BLAS sees every array in column-major order: a row-major array is its transpose there, so its transpose
+        // flag flips; a row-major C is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ
+        boolean ea = transposeA != la.rowMajor;
+        boolean eb = transposeB != lb.rowMajor;
+        Product p = lc.rowMajor
+                ? new Product(b, lb.ld(), !eb, a, la.ld(), !ea, c, lc.ld(), (int) n, (int) m, (int) k, alpha, beta)
+                : new Product(a, la.ld(), ea, b, lb.ld(), eb, c, lc.ld(), (int) m, (int) n, (int) k, alpha, beta);
         SpinningWorkers pool = pool();
         int blocks = m * n * k < PARALLEL_MIN_MACS || pool.threads() == 1 ? 1
-                : (int) Math.min(n, (long) pool.threads() * BLOCKS_PER_THREAD);
-        Product p = new Product(a, la, ta, b, lb, tb, c, lc, (int) m, (int) n, (int) k, alpha, beta, blocks);
-        pool.run(blocks, p::block);
+                : (int) Math.min(p.n(), (long) pool.threads() * BLOCKS_PER_THREAD);
+        pool.run(blocks, i -> p.block(i, blocks));
         return c;
+    }
+
+    /**
+     * C ← α·op(A)·op(B) + β·C on contiguous row-major matrices that start {@code aAt}, {@code bAt}, {@code cAt}
+     * elements into the 'c'-order arrays a, b, c (say, example i of a batch): op(A) is m×k, op(B) k×n, C m×n. One
+     * BLAS call on the calling thread, without views; the per-example products of the convolution layers.
+     */
+    static void rowMajor(INDArray a, long aAt, boolean transposeA, INDArray b, long bAt, boolean transposeB, INDArray c,
+            long cAt, int m, int n, int k, double alpha, double beta) {
+        int lda = transposeA ? m : k;
+        int ldb = transposeB ? k : n;
+        int opA = transposeA ? CblasTrans : CblasNoTrans;
+        int opB = transposeB ? CblasTrans : CblasNoTrans;
+        if (aAt + (long) m * k > a.length() || bAt + (long) k * n > b.length() || cAt + (long) m * n > c.length()) {
+            throw new IllegalArgumentException("row-major product " + m + "x" + k + " · " + k + "x" + n
+                    + " runs past an array");
+        }
+        if (c.dataType() == DataType.FLOAT) {
+            cblas_sgemm(CblasRowMajor, opA, opB, m, n, k, (float) alpha,
+                    new FloatPointer(a.data().addressPointer()).position(start(a) + aAt), lda,
+                    new FloatPointer(b.data().addressPointer()).position(start(b) + bAt), ldb, (float) beta,
+                    new FloatPointer(c.data().addressPointer()).position(start(c) + cAt), n);
+        } else {
+            cblas_dgemm(CblasRowMajor, opA, opB, m, n, k, alpha,
+                    new DoublePointer(a.data().addressPointer()).position(start(a) + aAt), lda,
+                    new DoublePointer(b.data().addressPointer()).position(start(b) + bAt), ldb, beta,
+                    new DoublePointer(c.data().addressPointer()).position(start(c) + cAt), n);
+        }
     }
 
     private static SpinningWorkers pool() {
@@ -104,35 +136,35 @@ public final class Gemm {
         return x.offset() - x.data().offset();
     }
 
-    /** One product and its column blocks. */
-    private record Product(INDArray a, Layout la, boolean ta, INDArray b, Layout lb, boolean tb, INDArray c, Layout lc,
-                           int m, int n, int k, double alpha, double beta, int blocks) {
+    /**
+     * One product in BLAS's column-major terms, C[m×n] ← α·op(X)·op(Y) + β·C with op given by the transpose flags,
+     * and its column blocks.
+     */
+    private record Product(INDArray x, int ldx, boolean tx, INDArray y, int ldy, boolean ty, INDArray c, int ldc,
+                           int m, int n, int k, double alpha, double beta) {
 
-        /** Columns [j0, j1) of C: C[:, j0:j1] ← α·op(A)·op(B)[:, j0:j1] + β·C[:, j0:j1]. */
-        void block(int i) {
+        /** Block i of {@code blocks}: columns [j0, j1) of C, C[:, j0:j1] ← α·op(X)·op(Y)[:, j0:j1] + β·C[:, j0:j1]. */
+        void block(int i, int blocks) {
             int j0 = (int) ((long) i * n / blocks);
             int j1 = (int) ((long) (i + 1) * n / blocks);
             if (j1 == j0) {
                 return;
             }
-            // column j of op(B): column j of B (ld apart) when not transposed, row j of B (adjacent) when transposed
-            long bOffset = start(b) + (tb ? j0 : (long) j0 * lb.ld());
-            long cOffset = start(c) + (long) j0 * lc.ld();
-            int lda = la.ld();
-            int ldb = lb.ld();
-            int ldc = lc.ld();
-            int opA = ta ? CblasTrans : CblasNoTrans;
-            int opB = tb ? CblasTrans : CblasNoTrans;
+            // column j of op(Y): column j of Y (ld apart) when not transposed, row j of Y (adjacent) when transposed
+            long yOffset = start(y) + (ty ? j0 : (long) j0 * ldy);
+            long cOffset = start(c) + (long) j0 * ldc;
+            int opX = tx ? CblasTrans : CblasNoTrans;
+            int opY = ty ? CblasTrans : CblasNoTrans;
             if (c.dataType() == DataType.FLOAT) {
-                FloatPointer pa = new FloatPointer(a.data().addressPointer()).position(start(a));
-                FloatPointer pb = new FloatPointer(b.data().addressPointer()).position(bOffset);
+                FloatPointer px = new FloatPointer(x.data().addressPointer()).position(start(x));
+                FloatPointer py = new FloatPointer(y.data().addressPointer()).position(yOffset);
                 FloatPointer pc = new FloatPointer(c.data().addressPointer()).position(cOffset);
-                cblas_sgemm(CblasColMajor, opA, opB, m, j1 - j0, k, (float) alpha, pa, lda, pb, ldb, (float) beta, pc, ldc);
+                cblas_sgemm(CblasColMajor, opX, opY, m, j1 - j0, k, (float) alpha, px, ldx, py, ldy, (float) beta, pc, ldc);
             } else {
-                DoublePointer pa = new DoublePointer(a.data().addressPointer()).position(start(a));
-                DoublePointer pb = new DoublePointer(b.data().addressPointer()).position(bOffset);
+                DoublePointer px = new DoublePointer(x.data().addressPointer()).position(start(x));
+                DoublePointer py = new DoublePointer(y.data().addressPointer()).position(yOffset);
                 DoublePointer pc = new DoublePointer(c.data().addressPointer()).position(cOffset);
-                cblas_dgemm(CblasColMajor, opA, opB, m, j1 - j0, k, alpha, pa, lda, pb, ldb, beta, pc, ldc);
+                cblas_dgemm(CblasColMajor, opX, opY, m, j1 - j0, k, alpha, px, ldx, py, ldy, beta, pc, ldc);
             }
         }
     }

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -36,54 +35,52 @@ public class GemmConvolution2DLayer extends GemmConvolutionBase {
     }
 
     @Override
-    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = input.castTo(dataType);
+    INDArray product(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = contiguous(input.castTo(dataType), ArrayType.FF_WORKING_MEM, workspaceMgr);
         ConvShapes g = geometry(x);
-        INDArray patches = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType,
-                new long[] {g.n(), g.inC(), g.k(), g.k(), g.outH(), g.outW()}, 'c');
-        Convolution.im2col(x, g.k(), g.k(), g.s(), g.s(), g.p(), g.p(), 1, 1, false, patches);
         int kk = g.inC() * g.k() * g.k();
-        INDArray c = workspaceMgr.createUninitialized(training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM, dataType,
-                new long[] {g.inC(), g.k(), g.k(), g.n(), g.outH(), g.outW()}, 'c');
-        c.assign(patches.permute(1, 2, 3, 0, 4, 5));
-        c = c.reshape('c', kk, g.outputPixels());
-        columns = training ? c : null;
+        int pixels = g.outH() * g.outW();
+        INDArray patches = workspaceMgr.createUninitialized(training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM,
+                dataType, new long[] {g.n(), g.inC(), g.k(), g.k(), g.outH(), g.outW()}, 'c');
+        Im2Col.im2col(x, g.k(), g.s(), g.p(), patches);
+        columns = training ? patches : null;
 
-        INDArray product = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType,
-                new long[] {g.outC(), g.outputPixels()}, 'c');
-        Gemm.gemm(weightMatrix(getParam(ConvolutionParamInitializer.WEIGHT_KEY), g), c, product, false, false, 1.0, 0.0);
+        // per example i: out_i [outC, pixels] = W [outC, C·k·k] · patches_i [C·k·k, pixels]
+        INDArray w = weightMatrix(getParam(ConvolutionParamInitializer.WEIGHT_KEY), g);
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 new long[] {g.n(), g.outC(), g.outH(), g.outW()}, 'c');
-        out.assign(product.reshape('c', g.outC(), g.n(), g.outH(), g.outW()).permute(1, 0, 2, 3));
-        addBias(out);
-        return new Pair<>(out, null);
+        forEachExample(g.n(), i -> Gemm.rowMajor(w, 0, false, patches, (long) i * kk * pixels, false, out,
+                (long) i * g.outC() * pixels, g.outC(), pixels, kk, 1.0, 0.0));
+        return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         ConvShapes g = geometry(input);
-        INDArray delta = delta(epsilon, "GemmConvolution2D");
         Gradient gradient = new DefaultGradient(gradientsFlattened);
-        biasGradient(delta, gradient);
-        INDArray d = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
-                new long[] {g.outC(), g.n(), g.outH(), g.outW()}, 'c');
-        d.assign(delta.permute(1, 0, 2, 3));
-        d = d.reshape('c', g.outC(), g.outputPixels());
+        INDArray delta = delta(epsilon, "GemmConvolution2D", gradient, workspaceMgr);
+        int kk = g.inC() * g.k() * g.k();
+        int pixels = g.outH() * g.outW();
+        INDArray patches = columns;
 
+        // dW [outC, C·k·k] = Σ_i δ_i [outC, pixels] · patches_iᵀ
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
-        Gemm.gemm(d, columns, weightMatrix(weightGrad, g), false, true, 1.0, 0.0);
+        sumOverExamples(g.n(), weightMatrix(weightGrad, g), (i, dest, at, beta) -> Gemm.rowMajor(delta,
+                (long) i * g.outC() * pixels, false, patches, (long) i * kk * pixels, true, dest, at, g.outC(), kk,
+                pixels, 1.0, beta), workspaceMgr);
         gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
         columns = null;
 
-        int kk = g.inC() * g.k() * g.k();
-        INDArray dc = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
-                new long[] {kk, g.outputPixels()}, 'c');
-        Gemm.gemm(weightMatrix(getParam(ConvolutionParamInitializer.WEIGHT_KEY), g), d, dc, true, false, 1.0, 0.0);
-        INDArray epsilonNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, dataType,
+        // per example: dpatches_i [C·k·k, pixels] = Wᵀ · δ_i, then col2im sums the patches back into dx
+        INDArray w = weightMatrix(getParam(ConvolutionParamInitializer.WEIGHT_KEY), g);
+        INDArray dPatches = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
+                new long[] {g.n(), g.inC(), g.k(), g.k(), g.outH(), g.outW()}, 'c');
+        forEachExample(g.n(), i -> Gemm.rowMajor(w, 0, true, delta, (long) i * g.outC() * pixels, false, dPatches,
+                (long) i * kk * pixels, kk, pixels, g.outC(), 1.0, 0.0));
+        INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[] {g.n(), g.inC(), g.h(), g.w()}, 'c');
-        Convolution.col2im(dc.reshape('c', g.inC(), g.k(), g.k(), g.n(), g.outH(), g.outW()).permute(3, 0, 1, 2, 4, 5),
-                epsilonNext, g.s(), g.s(), g.p(), g.p(), g.h(), g.w(), 1, 1);
+        Im2Col.col2im(dPatches, g.s(), g.p(), epsilonNext);
         return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
     }
 

@@ -9,7 +9,6 @@ import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.convolution.Convolution;
 import org.nd4j.linalg.factory.Nd4j;
 
 
@@ -39,56 +38,54 @@ public class GemmDeconvolution2DLayer extends GemmConvolutionBase {
     }
 
     @Override
-    protected Pair<INDArray, INDArray> preOutput(boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = input.castTo(dataType);
+    INDArray product(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        INDArray x = contiguous(input.castTo(dataType), training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM,
+                workspaceMgr);
         ConvShapes g = geometry(x);
-        ArrayType keep = training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM;
-        INDArray xm = workspaceMgr.createUninitialized(keep, dataType, new long[] {g.inC(), g.n(), g.h(), g.w()}, 'c');
-        xm.assign(x.permute(1, 0, 2, 3));
-        xm = xm.reshape('c', g.inC(), (long) g.n() * g.h() * g.w());
-        inputColumns = training ? xm : null;
-
         int kk = g.outC() * g.k() * g.k();
+        int pixels = g.h() * g.w();
+        inputColumns = training ? x : null;
+
+        // per example i: columns_i [outC·k·k, h·w] = Wᵀ · x_i [inC, h·w]; col2im scatters them into the output
+        INDArray w = weightMatrix(getParam(DeconvolutionParamInitializer.WEIGHT_KEY), g);
         INDArray columns = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType,
-                new long[] {kk, (long) g.n() * g.h() * g.w()}, 'c');
-        Gemm.gemm(weightMatrix(getParam(DeconvolutionParamInitializer.WEIGHT_KEY), g), xm, columns, true, false, 1.0, 0.0);
-        INDArray out = workspaceMgr.create(ArrayType.ACTIVATIONS, dataType, new long[] {g.n(), g.outC(), g.outH(), g.outW()},
+                new long[] {g.n(), g.outC(), g.k(), g.k(), g.h(), g.w()}, 'c');
+        forEachExample(g.n(), i -> Gemm.rowMajor(w, 0, true, x, (long) i * g.inC() * pixels, false, columns,
+                (long) i * kk * pixels, kk, pixels, g.inC(), 1.0, 0.0));
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {g.n(), g.outC(), g.outH(), g.outW()},
                 'c');
-        Convolution.col2im(columns.reshape('c', g.outC(), g.k(), g.k(), g.n(), g.h(), g.w()).permute(3, 0, 1, 2, 4, 5),
-                out, g.s(), g.s(), g.p(), g.p(), g.outH(), g.outW(), 1, 1);
-        addBias(out);
-        return new Pair<>(out, null);
+        Im2Col.col2im(columns, g.s(), g.p(), out);
+        return out;
     }
 
     @Override
     public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
         ConvShapes g = geometry(input);
-        INDArray delta = delta(epsilon, "GemmDeconvolution2D");
-        INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
         Gradient gradient = new DefaultGradient(gradientsFlattened);
-        biasGradient(delta, gradient);
-
+        INDArray delta = delta(epsilon, "GemmDeconvolution2D", gradient, workspaceMgr);
+        INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
         int kk = g.outC() * g.k() * g.k();
-        long cols = (long) g.n() * g.h() * g.w();
+        int pixels = g.h() * g.w();
+        INDArray x = inputColumns;
+
         INDArray patches = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
                 new long[] {g.n(), g.outC(), g.k(), g.k(), g.h(), g.w()}, 'c');
-        Convolution.im2col(delta, g.k(), g.k(), g.s(), g.s(), g.p(), g.p(), 1, 1, false, patches);
-        INDArray d = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
-                new long[] {g.outC(), g.k(), g.k(), g.n(), g.h(), g.w()}, 'c');
-        d.assign(patches.permute(1, 2, 3, 0, 4, 5));
-        d = d.reshape('c', kk, cols);
+        Im2Col.im2col(delta, g.k(), g.s(), g.p(), patches);
 
-        INDArray dW = weightMatrix(weightGrad, g);
-        Gemm.gemm(inputColumns, d, dW, false, true, 1.0, 0.0);
+        // dW [inC, outC·k·k] = Σ_i x_i [inC, h·w] · patches_iᵀ
+        sumOverExamples(g.n(), weightMatrix(weightGrad, g), (i, dest, at, beta) -> Gemm.rowMajor(x,
+                (long) i * g.inC() * pixels, false, patches, (long) i * kk * pixels, true, dest, at, g.inC(), kk,
+                pixels, 1.0, beta), workspaceMgr);
         gradient.gradientForVariable().put(DeconvolutionParamInitializer.WEIGHT_KEY, weightGrad);
         inputColumns = null;
 
-        INDArray dx = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {g.inC(), cols}, 'c');
-        Gemm.gemm(weightMatrix(getParam(DeconvolutionParamInitializer.WEIGHT_KEY), g), d, dx, false, false, 1.0, 0.0);
+        // per example: dx_i [inC, h·w] = W · patches_i
+        INDArray w = weightMatrix(getParam(DeconvolutionParamInitializer.WEIGHT_KEY), g);
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[] {g.n(), g.inC(), g.h(), g.w()}, 'c');
-        epsilonNext.assign(dx.reshape('c', g.inC(), g.n(), g.h(), g.w()).permute(1, 0, 2, 3));
+        forEachExample(g.n(), i -> Gemm.rowMajor(w, 0, false, patches, (long) i * kk * pixels, false, epsilonNext,
+                (long) i * g.inC() * pixels, g.inC(), pixels, kk, 1.0, 0.0));
         return new Pair<>(gradient, backpropDropOutIfPresent(epsilonNext));
     }
 
