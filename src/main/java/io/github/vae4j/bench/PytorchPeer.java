@@ -76,13 +76,16 @@ public final class PytorchPeer implements AutoCloseable {
 
     /** Why PyTorch cannot run with {@code python}, with the install hint; null when it can. */
     public static String unavailableReason(String python) {
+        Path log = null;
         try {
-            Process p = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true).start();
-            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            log = Files.createTempFile("vae4j-torch-check", ".log");
+            Process p = new ProcessBuilder(python, "-c", "import torch").redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return python + " -c 'import torch' did not finish in 60 s";
             }
+            String text = Files.readString(log).trim();
             if (p.exitValue() != 0) {
                 String last = text.isEmpty() ? "exit " + p.exitValue() : text.substring(text.lastIndexOf('\n') + 1);
                 return "PyTorch is not importable by " + python + " (" + last + "); " + INSTALL_HINT;
@@ -93,6 +96,14 @@ public final class PytorchPeer implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "interrupted";
+        } finally {
+            if (log != null) {
+                try {
+                    Files.deleteIfExists(log);
+                } catch (IOException ignored) {
+                    // a temporary file left behind
+                }
+            }
         }
     }
 
@@ -101,7 +112,10 @@ public final class PytorchPeer implements AutoCloseable {
      * the script does not implement this architecture.
      */
     public static String architecture(VaeConfig c) {
-        if (c.likelihood() != Likelihood.BERNOULLI || c.latentSize() != 20 || !"relu".equals(c.activation())
+        boolean plainObjective = c.objective().beta() == 1.0 && c.objective().klWarmupEpochs() == 0;
+        boolean sameTraining = c.updater() == io.github.vae4j.config.UpdaterType.ADAM
+                && (c.uniformBiasInit() || "xavier".equals(c.weightInit()));
+        if (!plainObjective || !sameTraining || c.likelihood() != Likelihood.BERNOULLI || c.latentSize() != 20 || !"relu".equals(c.activation())
                 || !List.of(1, 28, 28).equals(c.inputShape()) && !List.of(784).equals(c.inputShape())) {
             return null;
         }
@@ -144,7 +158,13 @@ public final class PytorchPeer implements AutoCloseable {
         Map<String, String> env = pb.environment();
         env.put("OMP_NUM_THREADS", Integer.toString(threads));
         env.put("OPENBLAS_NUM_THREADS", "1");
-        return new PytorchPeer(pb.start());
+        Process process = pb.start();
+        try {
+            return new PytorchPeer(process);
+        } catch (IOException | RuntimeException e) {
+            process.destroyForcibly();
+            throw e;
+        }
     }
 
     /** Trains one epoch. */
@@ -198,13 +218,37 @@ public final class PytorchPeer implements AutoCloseable {
         return r;
     }
 
+    /** The peer's next answer; fails when it exits or answers nothing for {@value #ANSWER_SECONDS} s. */
     private JsonNode read() throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(ANSWER_SECONDS);
+        while (!out.ready()) {
+            if (!process.isAlive()) {
+                throw new IOException("the PyTorch peer exited (code " + exitCode() + "); its error output is above");
+            }
+            if (System.nanoTime() > deadline) {
+                process.destroyForcibly();
+                throw new IOException("the PyTorch peer answered nothing for " + ANSWER_SECONDS + " s; stopped it");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the PyTorch peer");
+            }
+        }
         String line = out.readLine();
         if (line == null) {
             throw new IOException("the PyTorch peer exited (code " + exitCode() + "); its error output is above");
         }
-        return JSON.readTree(line);
+        try {
+            return JSON.readTree(line);
+        } catch (IOException e) {
+            throw new IOException("the PyTorch peer printed something other than JSON: " + line);
+        }
     }
+
+    /** The longest a command may take: an epoch of full Fashion-MNIST conv training or IS with k = 5000. */
+    static final long ANSWER_SECONDS = 1800;
 
     private String exitCode() {
         try {

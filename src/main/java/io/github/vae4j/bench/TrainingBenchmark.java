@@ -183,9 +183,14 @@ public final class TrainingBenchmark {
         try {
             if (skipped == null) {
                 work = java.nio.file.Files.createTempDirectory("vae4j-bench-pytorch");
-                peer = PytorchPeer.start(python, architecture, data.trainX(), data.testX(), c,
-                        Runtime.getRuntime().availableProcessors(), work);
-                p = new PytorchTrainer(peer, settings.epochs());
+                try {
+                    peer = PytorchPeer.start(python, architecture, data.trainX(), data.testX(), c,
+                            io.github.vae4j.util.SpinningWorkers.shared().threads(), work);
+                    p = new PytorchTrainer(peer, settings.epochs());
+                } catch (java.io.IOException | IllegalArgumentException e) {
+                    skipped = "could not start: " + e.getMessage();
+                    log.warn("bench: PyTorch {}", skipped);
+                }
             } else {
                 log.warn("bench: PyTorch {}", skipped);
             }

@@ -26,8 +26,8 @@ import java.util.concurrent.Callable;
  * DL4J's stock layers, and against PyTorch when it is installed, plus the machine's SGEMM rates.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmark vae4j against a baseline and PyTorch (same data, model, minibatches; epochs "
-                + "alternating in rounds): throughput, share of SGEMM peak, epoch-time drift, test -ELBO, importance-sampled log p(x), "
+        description = "Benchmark vae4j against a baseline (same data, model, minibatches) and PyTorch (same data, "
+                + "model, batch size, optimizer; its own shuffling), epochs alternating in rounds: throughput, share of SGEMM peak, epoch-time drift, test -ELBO, importance-sampled log p(x), "
                 + "peak resident memory. Baselines: DL4J's built-in VariationalAutoencoder layer (dense models) or the "
                 + "same graph from DL4J's stock layers. Prints a Markdown table and writes JSON.")
 public final class BenchCommand implements Callable<Integer> {

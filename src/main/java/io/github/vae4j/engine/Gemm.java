@@ -33,8 +33,12 @@ public final class Gemm {
     /** Products below this many multiply-adds run on the calling thread alone: the hand-off would cost more. */
     static final long PARALLEL_MIN_MACS = 1L << 20;
 
-    /** Column blocks per worker thread and the caller: a little more than one each, so a late worker costs less. */
-    private static final int BLOCKS_PER_THREAD = 2;
+    /**
+     * Blocks a large product is split into, whatever the thread count: fixed, because OpenBLAS may pick different
+     * kernels for different block widths, and the result must not depend on the machine. Four blocks on two threads
+     * let the caller take a late worker's share in halves.
+     */
+    static final int BLOCKS = 4;
 
     private Gemm() {
     }
@@ -70,8 +74,7 @@ public final class Gemm {
                 ? new Product(b, lb.ld(), !eb, a, la.ld(), !ea, c, lc.ld(), (int) n, (int) m, (int) k, alpha, beta)
                 : new Product(a, la.ld(), ea, b, lb.ld(), eb, c, lc.ld(), (int) m, (int) n, (int) k, alpha, beta);
         SpinningWorkers pool = pool();
-        int blocks = m * n * k < PARALLEL_MIN_MACS || pool.threads() == 1 ? 1
-                : (int) Math.min(p.n(), (long) pool.threads() * BLOCKS_PER_THREAD);
+        int blocks = m * n * k < PARALLEL_MIN_MACS ? 1 : Math.min(p.n(), BLOCKS);
         pool.run(blocks, i -> p.block(i, blocks));
         return c;
     }
@@ -87,6 +90,12 @@ public final class Gemm {
         int ldb = transposeB ? k : n;
         int opA = transposeA ? CblasTrans : CblasNoTrans;
         int opB = transposeB ? CblasTrans : CblasNoTrans;
+        for (INDArray x : new INDArray[] {a, b, c}) {
+            if (x.ordering() != 'c' || x.elementWiseStride() != 1 || x.dataType() != c.dataType()) {
+                throw new IllegalArgumentException("row-major products need contiguous 'c'-order arrays of one type, got "
+                        + x.shapeInfoToString());
+            }
+        }
         if (aAt + (long) m * k > a.length() || bAt + (long) k * n > b.length() || cAt + (long) m * n > c.length()) {
             throw new IllegalArgumentException("row-major product " + m + "x" + k + " · " + k + "x" + n
                     + " runs past an array");

@@ -12,18 +12,21 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Runtime implementation of {@link GemmConvolution2D}. With W viewed as [outC, inC·k·k]:
+ * Runtime implementation of {@link GemmConvolution2D}. With W viewed as [outC, inC·k·k] and, per example i, the
+ * patches P_i = im2col(x_i) [inC·k·k, outH·outW] and δ_i = (ε ⊙ act′)_i [outC, outH·outW]:
  * <ul>
- *   <li>forward: C = im2col(x) as [inC·k·k, n·outH·outW]; out = W·C plus the bias per channel, reordered to
- *   [n, outC, outH, outW]; C and the pre-activation are kept for backprop;</li>
- *   <li>backward, with δ = ε ⊙ act′ as D [outC, n·outH·outW]: dW = D·Cᵀ; db = Σ δ per channel;
- *   dx = col2im(Wᵀ·D).</li>
+ *   <li>forward: out_i = W·P_i, plus the bias per channel; the patches and the pre-activation are kept for
+ *   backprop;</li>
+ *   <li>backward: dW = Σ_i δ_i·P_iᵀ; db = Σ δ per channel; dx_i = col2im(Wᵀ·δ_i).</li>
  * </ul>
- * Tested against DL4J's {@code ConvolutionLayer} and by gradient checks.
+ * Every array is in its natural 'c' layout ([n, C, k, k, oh, ow] patches, [n, C, h, w] images), so example i is one
+ * contiguous block and no array is reordered; the per-example products ({@link Gemm#rowMajor}) and the Java im2col
+ * ({@link Im2Col}) run over the examples on the shared worker threads. Tested against DL4J's
+ * {@code ConvolutionLayer} and by gradient checks.
  */
 public class GemmConvolution2DLayer extends GemmConvolutionBase {
 
-    /** The im2col columns [inC·k·k, n·outH·outW] of the latest training forward pass, or null. */
+    /** The patches [n, inC, k, k, outH, outW] of the latest training forward pass, or null. */
     private INDArray columns;
 
     public GemmConvolution2DLayer(NeuralNetConfiguration conf, DataType dataType) {

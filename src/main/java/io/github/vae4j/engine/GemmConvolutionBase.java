@@ -114,6 +114,9 @@ abstract class GemmConvolutionBase extends ConvolutionLayer {
 
     /** body(i) for every example i of n, the examples in fixed chunks claimed by the shared worker threads. */
     static void forEachExample(int n, java.util.function.IntConsumer body) {
+        if (n == 0) {
+            return;
+        }
         SpinningWorkers workers = SpinningWorkers.shared();
         int chunks = Math.min(n, workers.threads() * 2);
         workers.run(Math.max(chunks, 1), j -> {
@@ -129,6 +132,10 @@ abstract class GemmConvolutionBase extends ConvolutionLayer {
      * are added to target in chunk order.
      */
     static void sumOverExamples(int n, INDArray target, ExampleProduct product, LayerWorkspaceMgr workspaceMgr) {
+        if (n == 0) {
+            target.assign(0);
+            return;
+        }
         int chunks = Math.max(1, Math.min(n, GRADIENT_CHUNKS));
         long len = target.length();
         INDArray partial = chunks == 1 ? null : workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM,

@@ -13,20 +13,23 @@ import org.nd4j.linalg.factory.Nd4j;
 
 
 /**
- * Runtime implementation of {@link GemmDeconvolution2D}. With W viewed as [inC, outC·k·k] and the input as
- * X [inC, n·h·w]:
+ * Runtime implementation of {@link GemmDeconvolution2D}. With W viewed as [inC, outC·k·k] and, per example i, the
+ * input x_i [inC, h·w]:
  * <ul>
- *   <li>forward: columns = Wᵀ·X, then col2im scatters each column back to the output image (stride s, padding p),
- *   plus the bias per output channel; the pre-activation is kept for backprop;</li>
- *   <li>backward, with δ = ε ⊙ act′: D = im2col(δ) [outC·k·k, n·h·w]; dW = X·Dᵀ; dX = W·D; db = Σ δ per channel.</li>
+ *   <li>forward: columns_i = Wᵀ·x_i [outC·k·k, h·w], then col2im scatters them back to the output image (stride s,
+ *   padding p), plus the bias per output channel; the pre-activation is kept for backprop;</li>
+ *   <li>backward, with δ = ε ⊙ act′ and D_i = im2col(δ)_i [outC·k·k, h·w]: dW = Σ_i x_i·D_iᵀ; dx_i = W·D_i;
+ *   db = Σ δ per channel.</li>
  * </ul>
+ * As in {@link GemmConvolution2DLayer}, every array keeps its natural 'c' layout and the per-example work runs on the
+ * shared worker threads.
  * A transposed convolution is the input gradient of a convolution, which is why its forward pass is col2im and its
  * backward pass im2col. The parameter layout is DL4J's {@code Deconvolution2DLayer}'s; tested against that layer and by
  * gradient checks.
  */
 public class GemmDeconvolution2DLayer extends GemmConvolutionBase {
 
-    /** The input as X [inC, n·h·w] from the latest training forward pass, or null. */
+    /** The input [n, inC, h, w] of the latest training forward pass (contiguous 'c' order), or null. */
     private INDArray inputColumns;
 
     public GemmDeconvolution2DLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -39,8 +42,11 @@ public class GemmDeconvolution2DLayer extends GemmConvolutionBase {
 
     @Override
     INDArray product(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        INDArray x = contiguous(input.castTo(dataType), training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM,
-                workspaceMgr);
+        // kept for backprop: the layer's input itself, or a copy in the INPUT workspace when a cast or a layout
+        // change made a new array
+        INDArray cast = input.castTo(dataType);
+        INDArray x = cast == input ? contiguous(cast, training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM, workspaceMgr)
+                : workspaceMgr.dup(training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM, cast, 'c');
         ConvShapes g = geometry(x);
         int kk = g.outC() * g.k() * g.k();
         int pixels = g.h() * g.w();

@@ -12,7 +12,8 @@ import java.util.Locale;
  * <p>Why: ND4J frees a native buffer only when the JVM collects its Java object, and with little heap garbage the JVM
  * collects rarely (docs/performance.md, "Memory"). JavaCPP's own remedy, {@code org.bytedeco.javacpp.maxPhysicalBytes},
  * reads the resident size on every native allocation, inside a lock that every thread allocating shape information
- * shares: 15% of a training step on one thread in a profile, and the lock serialized the threads of the sharded step.
+ * shares: 15% of a training step in a profile (docs/performance.md), and the lock serializes threads that run ND4J
+ * ops at the same time.
  * {@code ./vae4j} turns that check off ({@code maxPhysicalBytes=0}) and starts this guard with
  * {@code -Dvae4j.maxResidentBytes=3g} instead.
  */
@@ -21,6 +22,8 @@ public final class ResidentMemoryGuard implements AutoCloseable {
     /** System property with the limit, in bytes or with a k/m/g suffix; unset or 0: no guard. */
     public static final String LIMIT_PROPERTY = "vae4j.maxResidentBytes";
     static final long PERIOD_MS = 100;
+    /** Pause after a requested collection before the next check. */
+    static final long BACKOFF_MS = 1000;
 
     private static final Logger log = LoggerFactory.getLogger(ResidentMemoryGuard.class);
     private static ResidentMemoryGuard process;
@@ -95,6 +98,7 @@ public final class ResidentMemoryGuard implements AutoCloseable {
     }
 
     private void watch() {
+        boolean warned = false;
         while (true) {
             try {
                 Thread.sleep(PERIOD_MS);
@@ -102,6 +106,13 @@ public final class ResidentMemoryGuard implements AutoCloseable {
                     collections++;
                     log.debug("resident memory above {} bytes: collecting garbage", limitBytes);
                     System.gc();
+                    // give the deallocator threads time to free native memory; do not collect again at once
+                    Thread.sleep(BACKOFF_MS);
+                    if (!warned && ProcessMemory.rssBytes() > limitBytes) {
+                        warned = true;
+                        log.warn("resident memory stays above {} MiB after a collection: the data or model needs more "
+                                + "({}); checking every {} ms", limitBytes >> 20, LIMIT_PROPERTY, BACKOFF_MS);
+                    }
                 }
             } catch (InterruptedException e) {
                 return;

@@ -29,6 +29,10 @@ public final class SpinningWorkers implements AutoCloseable {
     private final Worker[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
     private volatile Job job;
+    /** Runs posted so far; a worker compares it with the last run it saw, and keeps no reference to old jobs. */
+    private volatile long posted;
+    private final java.util.concurrent.atomic.AtomicLong callerParts = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong workerParts = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean stopped;
 
     /** One run: its parts, the next unclaimed one, and the count still running or unclaimed. */
@@ -45,9 +49,10 @@ public final class SpinningWorkers implements AutoCloseable {
             this.pending = new AtomicInteger(parts);
         }
 
-        /** Claims and runs parts until none is left. */
-        void work() {
-            for (int i = next.getAndIncrement(); i < parts; i = next.getAndIncrement()) {
+        /** Claims and runs parts until none is left; returns how many it ran. */
+        int work() {
+            int ran = 0;
+            for (int i = next.getAndIncrement(); i < parts; i = next.getAndIncrement(), ran++) {
                 try {
                     task.accept(i);
                 } catch (Throwable t) {
@@ -56,6 +61,7 @@ public final class SpinningWorkers implements AutoCloseable {
                     pending.decrementAndGet();
                 }
             }
+            return ran;
         }
     }
 
@@ -78,9 +84,9 @@ public final class SpinningWorkers implements AutoCloseable {
     }
 
     /**
-     * The process's workers, shared by the sharded training step and the matrix products (one run at a time, so at
-     * most one set of threads spins): {@code -Dvae4j.threads=N} threads in all where set, else one per core. Created
-     * on first use; the property is read then.
+     * The process's workers, shared by the matrix products, the Adam pass and the convolution kernels (one run at a
+     * time, so at most one set of threads spins): {@code -Dvae4j.threads=N} threads in all where set, else one per
+     * core up to {@value #DEFAULT_MAX_THREADS}. Created on first use; the property is read then.
      */
     public static SpinningWorkers shared() {
         SpinningWorkers w = shared;
@@ -88,11 +94,12 @@ public final class SpinningWorkers implements AutoCloseable {
             synchronized (SpinningWorkers.class) {
                 w = shared;
                 if (w == null) {
-                    int threads = Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors());
+                    int threads = Integer.getInteger(THREADS_PROPERTY,
+                            Math.min(DEFAULT_MAX_THREADS, Runtime.getRuntime().availableProcessors()));
                     if (threads < 1) {
                         throw new IllegalArgumentException(THREADS_PROPERTY + " must be >= 1, got " + threads);
                     }
-                    w = new SpinningWorkers(threads - 1, "vae4j-worker", 2_000_000L);
+                    w = new SpinningWorkers(threads - 1, "vae4j-worker", SPIN_NANOS);
                     shared = w;
                 }
             }
@@ -102,6 +109,23 @@ public final class SpinningWorkers implements AutoCloseable {
 
     /** System property: threads vae4j computes on, the caller's included. */
     public static final String THREADS_PROPERTY = "vae4j.threads";
+
+    /**
+     * Threads by default: one per core up to 4. vae4j's parallel runs have a few parts each (four column blocks of a
+     * product, four Adam ranges), so more workers would only spin.
+     */
+    public static final int DEFAULT_MAX_THREADS = 4;
+
+    /** How long an idle shared worker stays awake: longer than the gaps between the products of a training step. */
+    static final long SPIN_NANOS = 2_000_000L;
+
+    /**
+     * Parts of parallel runs so far: [run by the callers, run by the workers] (runs that stayed on the caller, with
+     * one part or while busy, are not counted). How much the workers took over, for diagnostics.
+     */
+    public long[] partsRun() {
+        return new long[] {callerParts.get(), workerParts.get()};
+    }
 
     /** Threads a run can use: the workers and the caller. */
     public int threads() {
@@ -125,12 +149,18 @@ public final class SpinningWorkers implements AutoCloseable {
         Job j = new Job(task, parts);
         try {
             job = j;
+            posted++;
             for (Worker w : workers) {
                 w.wake();
             }
-            j.work();
-            while (j.pending.get() > 0) {
-                Thread.onSpinWait();
+            callerParts.addAndGet(j.work());
+            // a part still running is on a worker; if that worker lost its core, yielding may give it back
+            for (int spins = 0; j.pending.get() > 0; spins++) {
+                if (spins < 1000) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
             }
         } finally {
             job = null;
@@ -173,13 +203,15 @@ public final class SpinningWorkers implements AutoCloseable {
 
         @Override
         public void run() {
-            Job last = null;
+            long seen = 0;
             long idleSince = System.nanoTime();
             while (!stopped) {
+                long now = posted;
                 Job j = job;
-                if (j != null && j != last) {
-                    last = j;
-                    j.work();
+                if (now != seen && j != null) {
+                    seen = now;
+                    workerParts.addAndGet(j.work());
+                    j = null;
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < spinNanos) {
                     // yield, not just spin: a thread that needs a core (the JIT compiler, the garbage collector, the
@@ -187,8 +219,7 @@ public final class SpinningWorkers implements AutoCloseable {
                     Thread.yield();
                 } else {
                     parked = true;
-                    Job now = job;
-                    if (now == null || now == last) {
+                    if (posted == seen || job == null) {
                         LockSupport.parkNanos(this, 50_000_000L);
                     }
                     parked = false;

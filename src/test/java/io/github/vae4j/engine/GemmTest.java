@@ -72,17 +72,51 @@ class GemmTest {
 
     @Test
     void resultDoesNotDependOnTheThreadCount() {
-        // each column block is one BLAS call on a slice: the blocks of a split product equal the same slices computed
-        // one by one on the caller
+        // the blocks are fixed; whether the workers or the caller alone compute them, the bits are the same. A product
+        // started inside a parallel run finds the workers busy and runs every block on its own thread.
         INDArray a = Nd4j.rand(DataType.FLOAT, 'f', 128, 784);
         INDArray b = Nd4j.rand(DataType.FLOAT, 'f', 784, 400);
-        INDArray split = Nd4j.create(DataType.FLOAT, new long[] {128, 400}, 'f');
-        Gemm.gemm(a, b, split, false, false, 1.0, 0.0);
+        INDArray parallel = Nd4j.create(DataType.FLOAT, new long[] {128, 400}, 'f');
+        Gemm.gemm(a, b, parallel, false, false, 1.0, 0.0);
+        INDArray serial = Nd4j.create(DataType.FLOAT, new long[] {128, 400}, 'f');
+        io.github.vae4j.util.SpinningWorkers.shared().run(2, part -> {
+            if (part == 0) {
+                Gemm.gemm(a, b, serial, false, false, 1.0, 0.0);
+            }
+        });
+        assertEquals(parallel, serial);
         for (int i = 0; i < 10; i++) {
             INDArray again = Nd4j.create(DataType.FLOAT, new long[] {128, 400}, 'f');
             Gemm.gemm(a, b, again, false, false, 1.0, 0.0);
-            assertEquals(split, again);
+            assertEquals(parallel, again);
         }
+    }
+
+    @Test
+    void rowMajorProductsAtAnOffset() {
+        // example 2 of a batch of row-major matrices, as the convolution layers address them
+        for (DataType t : new DataType[] {DataType.FLOAT, DataType.DOUBLE}) {
+            INDArray w = Nd4j.rand(t, 6, 5);
+            INDArray x = Nd4j.rand(t, 4, 5, 7);
+            INDArray out = Nd4j.rand(t, 4, 6, 7);
+            INDArray before = out.dup();
+            Gemm.rowMajor(w, 0, false, x, 2 * 35, false, out, 2 * 42, 6, 7, 5, 1.0, 0.0);
+            INDArray expected = Nd4j.gemm(w, x.slice(2), false, false);
+            assertTrue(expected.equalsWithEps(out.slice(2), 1e-5), t.toString());
+            assertEquals(before.slice(1), out.slice(1));
+            assertEquals(before.slice(3), out.slice(3));
+            // transposed operands and accumulation: acc += ½ · x_1 · out_1ᵀ; c2 = wᵀ · out_1
+            INDArray acc = Nd4j.rand(t, 5, 6);
+            INDArray accExpected = acc.add(Nd4j.gemm(x.slice(1), out.slice(1), false, true).mul(0.5));
+            Gemm.rowMajor(x, 35, false, out, 42, true, acc, 0, 5, 6, 7, 0.5, 1.0);
+            assertTrue(accExpected.equalsWithEps(acc, 1e-5), t + " transposed B");
+            INDArray c2 = Nd4j.create(t, 5, 7);
+            Gemm.rowMajor(w, 0, true, out, 42, false, c2, 0, 5, 7, 6, 1.0, 0.0);
+            assertTrue(Nd4j.gemm(w, out.slice(1), true, false).equalsWithEps(c2, 1e-5), t + " transposed A");
+        }
+        var e = assertThrows(IllegalArgumentException.class, () -> Gemm.rowMajor(Nd4j.rand(DataType.FLOAT, 'f', 3, 3), 0,
+                false, Nd4j.rand(DataType.FLOAT, 3, 3), 0, false, Nd4j.rand(DataType.FLOAT, 3, 3), 0, 3, 3, 3, 1, 0));
+        assertTrue(e.getMessage().contains("contiguous"), e.getMessage());
     }
 
     @Test
