@@ -73,7 +73,6 @@ public record BenchmarkReport(String machine, String environment, String model, 
         TrainingBenchmark.TrainerReport a = d.vae4j();
         TrainingBenchmark.TrainerReport b = d.baseline();
         Evaluation ea = a.evaluation();
-        Evaluation eb = b.evaluation();
         s.append(String.format(Locale.ROOT, "### %s (%d train / %d test)%n%n", d.dataset(), d.trainExamples(), d.testExamples()));
         TrainingBenchmark.PytorchReport p = d.pytorch();
         if (p != null) {
@@ -94,6 +93,14 @@ public record BenchmarkReport(String machine, String environment, String model, 
         } else {
             s.append("PyTorch: ").append(d.pytorchSkipped()).append("\n\n");
         }
+        s.append("Examples/s per epoch, vae4j: ").append(list(a.examplesPerSecond(), "%.0f")).append("\n\n");
+        if (b == null) {
+            s.append(String.format(Locale.ROOT, "vae4j: test log p(x), IS k=%d: %.3f; evaluation %.1f s, peak RSS %s; "
+                    + "peak RSS during training %s.%n%n", ea.importanceSamples(), ea.logLikelihood(), ea.seconds(),
+                    gib(a.evalPeakRssBytes()), gib(d.trainPeakRssBytes())));
+            return;
+        }
+        Evaluation eb = b.evaluation();
         s.append("| | vae4j | ").append(d.baselineName()).append(" | vae4j / baseline |\n|---|---|---|---|\n");
         s.append(String.format(Locale.ROOT, "| median examples/s (%d epochs) | %.0f | %.0f | **%.2fx** (per round: %.2f–%.2f) |%n",
                 a.epochSeconds().length, a.medianExamplesPerSecond(), b.medianExamplesPerSecond(), d.speedup(),
@@ -123,8 +130,7 @@ public record BenchmarkReport(String machine, String environment, String model, 
                 gib(b.evalPeakRssBytes())));
         s.append(String.format(Locale.ROOT, "| peak RSS during training (both trainers, one process) | %s | | |%n%n",
                 gib(d.trainPeakRssBytes())));
-        s.append("Examples/s per epoch, vae4j: ").append(list(a.examplesPerSecond(), "%.0f"))
-                .append("  \nExamples/s per epoch, baseline: ").append(list(b.examplesPerSecond(), "%.0f")).append("\n\n");
+        s.append("Examples/s per epoch, baseline: ").append(list(b.examplesPerSecond(), "%.0f")).append("\n\n");
     }
 
     private static void row(StringBuilder s, GemmBenchmark.Result r) {

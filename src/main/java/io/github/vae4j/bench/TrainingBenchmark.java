@@ -34,7 +34,7 @@ import java.util.Locale;
  * trained through {@link EpochLoop}, exactly as {@code vae4j train} does. PyTorch joins
  * the rotation when it is installed ({@link PytorchPeer}). The baseline is DL4J's built-in
  * {@code VariationalAutoencoder} layer ({@link Baseline#BUILTIN}, dense models only) or the same graph built from
- * DL4J's stock layers and Adam ({@link Baseline#STOCK}).
+ * DL4J's stock layers and Adam ({@link Baseline#STOCK}), or none ({@link Baseline#NONE}).
  */
 public final class TrainingBenchmark {
 
@@ -45,7 +45,13 @@ public final class TrainingBenchmark {
         /** DL4J's built-in VariationalAutoencoder layer, trained by layer-wise pretraining. */
         BUILTIN("DL4J built-in VAE"),
         /** The same graph from DL4J's stock DenseLayer / OutputLayer and Adam (conv layers are DL4J's in both). */
-        STOCK("same graph, DL4J stock layers");
+        STOCK("same graph, DL4J stock layers"),
+        /**
+         * No JVM baseline: vae4j alone in its JVM (as {@code vae4j train} runs), against PyTorch. A second trainer in
+         * the same JVM shares the JIT's profile of DL4J's code with vae4j and slowed vae4j's conv epochs from about
+         * 2,800 to 2,160 examples/s (docs/benchmarks.md).
+         */
+        NONE("none");
 
         private final String label;
 
@@ -118,6 +124,8 @@ public final class TrainingBenchmark {
     /**
      * The trainers on one data set.
      *
+     * @param baseline           the JVM baseline's numbers, or null for {@link Baseline#NONE} (with speedup NaN and
+     *                           baselineRatio null)
      * @param pytorch            PyTorch's numbers, or null when it did not run ({@code pytorchSkipped} says why)
      */
     public record DataReport(String dataset, long trainExamples, long testExamples, TrainerReport vae4j,
@@ -154,7 +162,9 @@ public final class TrainingBenchmark {
         VaeModel vae4j = VaeModel.create(c, DataType.FLOAT, null);
         Trainer a = new Trainer("vae4j", data, c, settings, EpochLoop.of(vae4j.network()), vae4j);
         Trainer b;
-        if (baseline == Baseline.BUILTIN) {
+        if (baseline == Baseline.NONE) {
+            b = null;
+        } else if (baseline == Baseline.BUILTIN) {
             BuiltinVae builtin = new BuiltinVae(c);
             b = new Trainer("dl4j-builtin", data, c, settings, new EpochLoop.Step() {
                 @Override
@@ -200,7 +210,9 @@ public final class TrainingBenchmark {
                 int e = epoch;
                 trainers.clear();
                 trainers.add(() -> a.epoch(e));
-                trainers.add(() -> b.epoch(e));
+                if (b != null) {
+                    trainers.add(() -> b.epoch(e));
+                }
                 if (p != null) {
                     PytorchTrainer pt = p;
                     trainers.add(() -> pt.epoch(e));
@@ -210,13 +222,16 @@ public final class TrainingBenchmark {
             }
             long trainPeak = ProcessMemory.peakRssBytes();
             a.batches.shutdown();
-            b.batches.shutdown();
+            if (b != null) {
+                b.batches.shutdown();
+            }
             TrainerReport ra = a.report(data, settings, c);
-            TrainerReport rb = b.report(data, settings, c);
+            TrainerReport rb = b == null ? null : b.report(data, settings, c);
             PytorchReport rp = p == null ? null : p.report(settings, ra);
             return new DataReport(data.id(), data.trainX().size(0), data.testX().size(0), ra, rb, baseline.label(),
-                    ra.medianExamplesPerSecond() / rb.medianExamplesPerSecond(),
-                    Ratio.of(ra.examplesPerSecond(), rb.examplesPerSecond(), 1), rp, skipped, trainPeak);
+                    rb == null ? Double.NaN : ra.medianExamplesPerSecond() / rb.medianExamplesPerSecond(),
+                    rb == null ? null : Ratio.of(ra.examplesPerSecond(), rb.examplesPerSecond(), 1), rp, skipped,
+                    trainPeak);
         } finally {
             if (peer != null) {
                 peer.close();

@@ -37,8 +37,9 @@ public final class BenchCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--baseline", paramLabel = "B",
-            description = "builtin (DL4J's VariationalAutoencoder layer, dense Bernoulli models) or stock (the same graph "
-                    + "from DL4J's stock layers); default: builtin where it applies, else stock.")
+            description = "builtin (DL4J's VariationalAutoencoder layer, dense Bernoulli models), stock (the same graph "
+                    + "from DL4J's stock layers) or none (vae4j alone in its JVM, against PyTorch); default: builtin "
+                    + "where it applies, else stock.")
     TrainingBenchmark.Baseline baseline;
 
     @Option(names = "--datasets", split = ",", defaultValue = "mnist10k,fashion", paramLabel = "SET",

@@ -25,7 +25,7 @@ public final class Vae4jCli {
 
     /** Runs the command line and returns its exit code (0 ok, 1 failure, 2 bad usage); errors are one line. */
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new Vae4jCli());
+        CommandLine cli = new CommandLine(new Vae4jCli()).setCaseInsensitiveEnumValuesAllowed(true);
         cli.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             PrintWriter err = cmd.getErr();
             err.println("vae4j " + cmd.getCommandName() + ": error: " + oneLine(ex));

@@ -49,19 +49,25 @@ final class ChannelBiasKernel {
         int channels = (int) z.size(1);
         int pixels = (int) (z.size(2) * z.size(3));
         double[] b = bias == null ? new double[channels] : bias.castTo(DataType.DOUBLE).toDoubleVector();
+        // NIO views made once: absolute get/put leave them unchanged, so the threads share them
+        boolean isFloat = z.dataType() == DataType.FLOAT;
+        FloatBuffer zf = isFloat ? floatBuffer(z) : null;
+        FloatBuffer pf = isFloat && pre != null ? floatBuffer(pre) : null;
+        DoubleBuffer zd = isFloat ? null : doubleBuffer(z);
+        DoubleBuffer pd = !isFloat && pre != null ? doubleBuffer(pre) : null;
         GemmConvolutionBase.forEachExample(n, i -> {
             for (int c = 0; c < channels; c++) {
                 int at = (i * channels + c) * pixels;
-                if (z.dataType() == DataType.FLOAT) {
+                if (isFloat) {
                     float[] v = floats(pixels);
-                    FloatBuffer zb = floatBuffer(z);
+                    FloatBuffer zb = zf;
                     zb.get(at, v, 0, pixels);
                     float bc = (float) b[c];
                     for (int j = 0; j < pixels; j++) {
                         v[j] += bc;
                     }
-                    if (pre != null) {
-                        floatBuffer(pre).put(at, v, 0, pixels);
+                    if (pf != null) {
+                        pf.put(at, v, 0, pixels);
                     }
                     if (relu) {
                         for (int j = 0; j < pixels; j++) {
@@ -71,13 +77,13 @@ final class ChannelBiasKernel {
                     zb.put(at, v, 0, pixels);
                 } else {
                     double[] v = doubles(pixels);
-                    DoubleBuffer zb = doubleBuffer(z);
+                    DoubleBuffer zb = zd;
                     zb.get(at, v, 0, pixels);
                     for (int j = 0; j < pixels; j++) {
                         v[j] += b[c];
                     }
-                    if (pre != null) {
-                        doubleBuffer(pre).put(at, v, 0, pixels);
+                    if (pd != null) {
+                        pd.put(at, v, 0, pixels);
                     }
                     if (relu) {
                         for (int j = 0; j < pixels; j++) {
@@ -100,31 +106,34 @@ final class ChannelBiasKernel {
         int pixels = (int) (pre.size(2) * pre.size(3));
         int chunks = Math.max(1, Math.min(n, GemmConvolutionBase.GRADIENT_CHUNKS));
         double[][] partial = new double[chunks][channels];
+        boolean isFloat = pre.dataType() == DataType.FLOAT;
+        FloatBuffer[] f = isFloat ? new FloatBuffer[] {floatBuffer(pre), floatBuffer(epsilon), floatBuffer(delta)} : null;
+        DoubleBuffer[] dd = isFloat ? null : new DoubleBuffer[] {doubleBuffer(pre), doubleBuffer(epsilon), doubleBuffer(delta)};
         SpinningWorkers.shared().run(chunks, j -> {
             for (int i = (int) ((long) j * n / chunks); i < (long) (j + 1) * n / chunks; i++) {
                 for (int c = 0; c < channels; c++) {
                     int at = (i * channels + c) * pixels;
                     double sum = 0;
-                    if (pre.dataType() == DataType.FLOAT) {
+                    if (isFloat) {
                         float[] z = floats(2 * pixels);
-                        floatBuffer(pre).get(at, z, 0, pixels);
-                        floatBuffer(epsilon).get(at, z, pixels, pixels);
+                        f[0].get(at, z, 0, pixels);
+                        f[1].get(at, z, pixels, pixels);
                         for (int k = 0; k < pixels; k++) {
                             float d = !relu || z[k] > 0 ? z[pixels + k] : 0f;
                             z[k] = d;
                             sum += d;
                         }
-                        floatBuffer(delta).put(at, z, 0, pixels);
+                        f[2].put(at, z, 0, pixels);
                     } else {
                         double[] z = doubles(2 * pixels);
-                        doubleBuffer(pre).get(at, z, 0, pixels);
-                        doubleBuffer(epsilon).get(at, z, pixels, pixels);
+                        dd[0].get(at, z, 0, pixels);
+                        dd[1].get(at, z, pixels, pixels);
                         for (int k = 0; k < pixels; k++) {
                             double d = !relu || z[k] > 0 ? z[pixels + k] : 0.0;
                             z[k] = d;
                             sum += d;
                         }
-                        doubleBuffer(delta).put(at, z, 0, pixels);
+                        dd[2].put(at, z, 0, pixels);
                     }
                     partial[j][c] += sum;
                 }

@@ -32,25 +32,31 @@ final class Im2Col {
         Geometry g = Geometry.of(x, patches, k);
         check(x, patches);
         int[] source = g.sources(s, p);
+        // NIO views made once: absolute get/put leave them unchanged, so the threads share them
+        boolean isFloat = x.dataType() == DataType.FLOAT;
+        FloatBuffer xf = isFloat ? floatBuffer(x) : null;
+        FloatBuffer pf = isFloat ? floatBuffer(patches) : null;
+        DoubleBuffer xd = isFloat ? null : doubleBuffer(x);
+        DoubleBuffer pd = isFloat ? null : doubleBuffer(patches);
         GemmConvolutionBase.forEachExample(g.n, i -> {
-            if (x.dataType() == DataType.FLOAT) {
+            if (isFloat) {
                 float[][] buf = floats(g.imageSize, g.patchSize);
                 float[] img = buf[0];
                 float[] col = buf[1];
-                floatBuffer(x).get(i * g.imageSize, img, 0, g.imageSize);
+                xf.get(i * g.imageSize, img, 0, g.imageSize);
                 for (int j = 0; j < g.patchSize; j++) {
                     col[j] = source[j] < 0 ? 0f : img[source[j]];
                 }
-                floatBuffer(patches).put(i * g.patchSize, col, 0, g.patchSize);
+                pf.put(i * g.patchSize, col, 0, g.patchSize);
             } else {
                 double[][] buf = doubles(g.imageSize, g.patchSize);
                 double[] img = buf[0];
                 double[] col = buf[1];
-                doubleBuffer(x).get(i * g.imageSize, img, 0, g.imageSize);
+                xd.get(i * g.imageSize, img, 0, g.imageSize);
                 for (int j = 0; j < g.patchSize; j++) {
                     col[j] = source[j] < 0 ? 0.0 : img[source[j]];
                 }
-                doubleBuffer(patches).put(i * g.patchSize, col, 0, g.patchSize);
+                pd.put(i * g.patchSize, col, 0, g.patchSize);
             }
         });
     }
@@ -60,31 +66,36 @@ final class Im2Col {
         Geometry g = Geometry.of(image, patches, (int) patches.size(2));
         check(image, patches);
         int[] source = g.sources(s, p);
+        boolean isFloat = image.dataType() == DataType.FLOAT;
+        FloatBuffer imf = isFloat ? floatBuffer(image) : null;
+        FloatBuffer pf = isFloat ? floatBuffer(patches) : null;
+        DoubleBuffer imd = isFloat ? null : doubleBuffer(image);
+        DoubleBuffer pd = isFloat ? null : doubleBuffer(patches);
         GemmConvolutionBase.forEachExample(g.n, i -> {
-            if (image.dataType() == DataType.FLOAT) {
+            if (isFloat) {
                 float[][] buf = floats(g.imageSize, g.patchSize);
                 float[] img = buf[0];
                 float[] col = buf[1];
                 java.util.Arrays.fill(img, 0, g.imageSize, 0f);
-                floatBuffer(patches).get(i * g.patchSize, col, 0, g.patchSize);
+                pf.get(i * g.patchSize, col, 0, g.patchSize);
                 for (int j = 0; j < g.patchSize; j++) {
                     if (source[j] >= 0) {
                         img[source[j]] += col[j];
                     }
                 }
-                floatBuffer(image).put(i * g.imageSize, img, 0, g.imageSize);
+                imf.put(i * g.imageSize, img, 0, g.imageSize);
             } else {
                 double[][] buf = doubles(g.imageSize, g.patchSize);
                 double[] img = buf[0];
                 double[] col = buf[1];
                 java.util.Arrays.fill(img, 0, g.imageSize, 0.0);
-                doubleBuffer(patches).get(i * g.patchSize, col, 0, g.patchSize);
+                pd.get(i * g.patchSize, col, 0, g.patchSize);
                 for (int j = 0; j < g.patchSize; j++) {
                     if (source[j] >= 0) {
                         img[source[j]] += col[j];
                     }
                 }
-                doubleBuffer(image).put(i * g.imageSize, img, 0, g.imageSize);
+                imd.put(i * g.imageSize, img, 0, g.imageSize);
             }
         });
     }
