@@ -119,6 +119,9 @@ public final class SpinningWorkers implements AutoCloseable {
     /** How long an idle shared worker stays awake: longer than the gaps between the products of a training step. */
     static final long SPIN_NANOS = 2_000_000L;
 
+    /** How long a worker spins without yielding after a run. */
+    static final long HOT_NANOS = 100_000L;
+
     /**
      * Parts of parallel runs so far: [run by the callers, run by the workers] (runs that stayed on the caller, with
      * one part or while busy, are not counted). How much the workers took over, for diagnostics.
@@ -213,9 +216,12 @@ public final class SpinningWorkers implements AutoCloseable {
                     workerParts.addAndGet(j.work());
                     j = null;
                     idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < HOT_NANOS) {
+                    // just after a run the next one usually follows within microseconds (the next product of a step)
+                    Thread.onSpinWait();
                 } else if (System.nanoTime() - idleSince < spinNanos) {
-                    // yield, not just spin: a thread that needs a core (the JIT compiler, the garbage collector, the
-                    // data thread) gets this one instead of preempting the caller
+                    // then yield, not just spin: a thread that needs a core (the JIT compiler, the garbage collector,
+                    // the data thread) gets this one instead of preempting the caller
                     Thread.yield();
                 } else {
                     parked = true;
