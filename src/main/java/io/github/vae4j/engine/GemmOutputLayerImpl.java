@@ -61,6 +61,27 @@ public class GemmOutputLayerImpl extends BaseOutputLayer<GemmOutputLayer> {
         return new Pair<>(gradient, epsilonNext);
     }
 
+    /**
+     * x·W + b through {@link Affine} (the product on both cores, straight into BLAS), for every path that asks the
+     * layer for its pre-activation: {@code output()}, and {@code computeScoreForExamples}, through which evaluation
+     * and importance sampling score decoded rows. DL4J's own version is an ND4J matmul op plus a broadcast add.
+     */
+    @Override
+    protected INDArray preOutput(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(false);
+        applyDropOutIfNecessary(training, workspaceMgr);
+        INDArray in = input.castTo(dataType);
+        if (in.rank() != 2 || in.size(1) != layerConf().getNIn()) {
+            throw new org.deeplearning4j.exception.DL4JInvalidInputException("GemmOutputLayer expects input of shape "
+                    + "[minibatch, " + layerConf().getNIn() + "], got " + java.util.Arrays.toString(in.shape()) + " "
+                    + layerId());
+        }
+        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                new long[] {in.size(0), layerConf().getNOut()}, 'f');
+        return Affine.forward(in, getParam(DefaultParamInitializer.WEIGHT_KEY), getParam(DefaultParamInitializer.BIAS_KEY),
+                out);
+    }
+
     @Override
     public double computeScore(double fullNetRegTerm, boolean training, LayerWorkspaceMgr workspaceMgr) {
         if (training && !Double.isNaN(backpropScore) && input == scoredInput && labels == scoredLabels) {

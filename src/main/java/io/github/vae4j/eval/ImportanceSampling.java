@@ -95,8 +95,9 @@ public final class ImportanceSampling {
                 int first = (int) ((long) batches * t / threads);
                 int last = (int) ((long) batches * (t + 1) / threads);
                 LatentVariableModel copy = models[t];
-                parts.add(pool.submit(() -> run(copy, x, q, k, seed, out, first, last, examplesPerPass, chunkRows,
-                        true)));
+                // each thread computes on its own core: the shared workers would only compete with the others
+                parts.add(pool.submit(() -> io.github.vae4j.util.SpinningWorkers.alone(() -> run(copy, x, q, k, seed,
+                        out, first, last, examplesPerPass, chunkRows, true))));
             }
             for (java.util.concurrent.Future<?> f : parts) {
                 f.get();

@@ -64,24 +64,28 @@ public class LossBernoulli extends ReconstructionLoss {
     }
 
     /**
-     * Evaluation's hot path (importance sampling decodes k·n rows): for 'c'-order rows, one native sigmoid pass and a
-     * per-row Java pass ({@link BernoulliKernel#rowScores}); otherwise the element-wise definition.
+     * Evaluation's hot path (importance sampling decodes k·n rows and scores them per example through DL4J's
+     * {@code computeScoreForExamples}): without a mask, one native sigmoid pass and a per-row Java pass
+     * ({@link BernoulliKernel#rowScores}) over 'c'-order rows (copied into that order when they come in another);
+     * otherwise the element-wise definition.
      */
     @Override
-    public INDArray logLikelihood(INDArray x, INDArray preOutput, IActivation activationFn) {
-        checkShapes(x, preOutput);
+    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        checkShapes(labels, preOutput);
         checkActivation(activationFn);
-        if (preOutput.ordering() != 'c' || !BernoulliKernel.applies(preOutput, x)) {
-            return super.logLikelihood(x, preOutput, activationFn);
+        if (mask != null || labels.dataType() != preOutput.dataType()) {
+            return super.computeScoreArray(labels, preOutput, activationFn, mask);
         }
-        INDArray sigma = Nd4j.createUninitialized(preOutput.dataType(), preOutput.shape(), 'c');
-        Nd4j.exec(new Sigmoid(preOutput, sigma));
+        INDArray logits = preOutput.ordering() == 'c' && preOutput.elementWiseStride() == 1 ? preOutput : preOutput.dup('c');
+        INDArray x = labels.ordering() == 'c' && labels.elementWiseStride() == 1 ? labels : labels.dup('c');
+        if (!BernoulliKernel.applies(logits, x)) {
+            return super.computeScoreArray(labels, preOutput, activationFn, mask);
+        }
+        INDArray sigma = Nd4j.createUninitialized(logits.dataType(), logits.shape(), 'c');
+        Nd4j.exec(new Sigmoid(logits, sigma));
         double[] nll = new double[Math.toIntExact(x.size(0))];
-        BernoulliKernel.rowScores(preOutput, x, sigma, nll);
-        INDArray out = Nd4j.createUninitialized(preOutput.dataType(), new long[] {nll.length, 1}, 'c');
-        for (int i = 0; i < nll.length; i++) {
-            nll[i] = -nll[i];
-        }
+        BernoulliKernel.rowScores(logits, x, sigma, nll);
+        INDArray out = Nd4j.createUninitialized(logits.dataType(), new long[] {nll.length, 1}, 'c');
         HostBuffers.write(nll, out);
         return out;
     }

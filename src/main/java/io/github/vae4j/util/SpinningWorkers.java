@@ -130,6 +130,24 @@ public final class SpinningWorkers implements AutoCloseable {
         return new long[] {callerParts.get(), workerParts.get()};
     }
 
+    /** Threads that run their parts alone: they are themselves one of several threads computing in parallel. */
+    private static final ThreadLocal<Boolean> ALONE = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+    /**
+     * Runs {@code body} with every run started on this thread executed on this thread alone: for code that already
+     * keeps the cores busy with threads of its own (importance sampling runs one model copy per core), where the
+     * workers would only compete with those threads.
+     */
+    public static void alone(Runnable body) {
+        boolean before = ALONE.get();
+        ALONE.set(Boolean.TRUE);
+        try {
+            body.run();
+        } finally {
+            ALONE.set(before);
+        }
+    }
+
     /** Threads a run can use: the workers and the caller. */
     public int threads() {
         return workers.length + 1;
@@ -143,7 +161,7 @@ public final class SpinningWorkers implements AutoCloseable {
         if (parts < 1) {
             throw new IllegalArgumentException("parts must be >= 1, got " + parts);
         }
-        if (parts == 1 || workers.length == 0 || stopped || !busy.compareAndSet(false, true)) {
+        if (parts == 1 || workers.length == 0 || stopped || ALONE.get() || !busy.compareAndSet(false, true)) {
             for (int i = 0; i < parts; i++) {
                 task.accept(i);
             }

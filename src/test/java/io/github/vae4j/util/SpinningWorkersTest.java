@@ -68,6 +68,22 @@ class SpinningWorkersTest {
     }
 
     @Test
+    void threadsMarkedAloneRunTheirPartsThemselves() {
+        try (SpinningWorkers w = new SpinningWorkers(1, "test", 50_000_000L)) {
+            Set<Thread> seen = ConcurrentHashMap.newKeySet();
+            SpinningWorkers.alone(() -> {
+                for (int round = 0; round < 50; round++) {
+                    w.run(8, i -> {
+                        busyWork();
+                        seen.add(Thread.currentThread());
+                    });
+                }
+            });
+            assertEquals(Set.of(Thread.currentThread()), seen);
+        }
+    }
+
+    @Test
     void aFailureIsRethrownAfterAllPartsEnded() {
         try (SpinningWorkers w = new SpinningWorkers(1, "test", 1_000_000L)) {
             AtomicIntegerArray runs = new AtomicIntegerArray(6);
