@@ -76,8 +76,9 @@ public class GemmOutputLayerImpl extends BaseOutputLayer<GemmOutputLayer> {
                     + "[minibatch, " + layerConf().getNIn() + "], got " + java.util.Arrays.toString(in.shape()) + " "
                     + layerId());
         }
+        // rows contiguous ('c'): the per-example scores of evaluation read the output row by row
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
-                new long[] {in.size(0), layerConf().getNOut()}, 'f');
+                new long[] {in.size(0), layerConf().getNOut()}, 'c');
         return Affine.forward(in, getParam(DefaultParamInitializer.WEIGHT_KEY), getParam(DefaultParamInitializer.BIAS_KEY),
                 out);
     }
