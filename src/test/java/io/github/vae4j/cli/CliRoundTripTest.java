@@ -45,6 +45,18 @@ class CliRoundTripTest {
     }
 
     @Test
+    void warmupRunsEveryCommandAndLeavesNothingBehind() throws Exception {
+        long before;
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            before = files.filter(f -> f.getFileName().toString().startsWith("vae4j-warmup")).count();
+        }
+        assertEquals(0, Vae4jCli.execute("warmup", "--conv-config", "configs/conv-mnist.json"));
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            assertEquals(before, files.filter(f -> f.getFileName().toString().startsWith("vae4j-warmup")).count());
+        }
+    }
+
+    @Test
     void trainSampleReconstructInfoRoundTrip(@TempDir Path dir) throws Exception {
         Path out = dir.resolve("run");
         Run train = run("train", "--epochs", "2", "--max-batches", "5", "--latent", "8", "-o", out.toString(), "--no-progress");
