@@ -236,17 +236,7 @@ public final class TrainingBenchmark {
             if (peer != null) {
                 peer.close();
             }
-            if (work != null) {
-                deleteQuietly(work);
-            }
-        }
-    }
-
-    private static void deleteQuietly(java.nio.file.Path dir) {
-        try (var files = java.nio.file.Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        } catch (java.io.IOException ignored) {
-            // a temporary directory left behind
+            io.github.vae4j.util.FileTrees.deleteQuietly(work);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.github.vae4j.cli;
 
+import io.github.vae4j.util.FileTrees;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -9,10 +10,8 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /**
  * {@code vae4j warmup} (hidden): runs the everyday commands once on tiny inputs in a temporary directory (train one
@@ -53,9 +52,7 @@ public final class WarmupCommand implements Callable<Integer> {
             return 0;
         } finally {
             System.setOut(out);
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+            FileTrees.deleteQuietly(dir);
         }
     }
 }

@@ -18,7 +18,7 @@ import java.nio.FloatBuffer;
  * activation backprop and sum ops, which ran on one thread and took about a fifth of a conv-mnist step. Examples are
  * split over the shared worker threads; the bias gradient is summed in {@value GemmConvolutionBase#GRADIENT_CHUNKS}
  * fixed example chunks, so its value does not depend on the thread count. Tested against the ND4J ops in
- * {@code GemmConvolutionLayersTest}.
+ * {@code ChannelBiasKernelTest}.
  */
 final class ChannelBiasKernel {
 
@@ -48,7 +48,7 @@ final class ChannelBiasKernel {
         int n = (int) z.size(0);
         int channels = (int) z.size(1);
         int pixels = (int) (z.size(2) * z.size(3));
-        double[] b = bias == null ? new double[channels] : bias.castTo(DataType.DOUBLE).toDoubleVector();
+        double[] b = bias == null ? new double[channels] : bias.toDoubleVector();
         // NIO views made once: absolute get/put leave them unchanged, so the threads share them
         boolean isFloat = z.dataType() == DataType.FLOAT;
         FloatBuffer zf = isFloat ? floatBuffer(z) : null;

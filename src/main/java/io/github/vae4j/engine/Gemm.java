@@ -73,7 +73,7 @@ public final class Gemm {
         Product p = lc.rowMajor
                 ? new Product(b, lb.ld(), !eb, a, la.ld(), !ea, c, lc.ld(), (int) n, (int) m, (int) k, alpha, beta)
                 : new Product(a, la.ld(), ea, b, lb.ld(), eb, c, lc.ld(), (int) m, (int) n, (int) k, alpha, beta);
-        SpinningWorkers pool = pool();
+        SpinningWorkers pool = SpinningWorkers.shared();
         int blocks = m * n * k < PARALLEL_MIN_MACS ? 1 : Math.min(p.n(), BLOCKS);
         pool.run(blocks, i -> p.block(i, blocks));
         return c;
@@ -111,10 +111,6 @@ public final class Gemm {
                     new DoublePointer(b.data().addressPointer()).position(start(b) + bAt), ldb, beta,
                     new DoublePointer(c.data().addressPointer()).position(start(c) + cAt), n);
         }
-    }
-
-    private static SpinningWorkers pool() {
-        return SpinningWorkers.shared();
     }
 
     /** Where BLAS finds a 2-d array: column-major with leading dimension ld, or row-major (its transpose). */

@@ -26,8 +26,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public class GemmConvolution2DLayer extends GemmConvolutionBase {
 
-    /** The patches [n, inC, k, k, outH, outW] of the latest training forward pass, or null. */
-    private INDArray columns;
 
     public GemmConvolution2DLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -46,7 +44,7 @@ public class GemmConvolution2DLayer extends GemmConvolutionBase {
         INDArray patches = workspaceMgr.createUninitialized(training ? ArrayType.INPUT : ArrayType.FF_WORKING_MEM,
                 dataType, new long[] {g.n(), g.inC(), g.k(), g.k(), g.outH(), g.outW()}, 'c');
         Im2Col.im2col(x, g.k(), g.s(), g.p(), patches);
-        columns = training ? patches : null;
+        save(training ? patches : null);
 
         // per example i: out_i [outC, pixels] = W [outC, C·k·k] · patches_i [C·k·k, pixels]
         INDArray w = weightMatrix(getParam(ConvolutionParamInitializer.WEIGHT_KEY), g);
@@ -65,7 +63,7 @@ public class GemmConvolution2DLayer extends GemmConvolutionBase {
         INDArray delta = delta(epsilon, "GemmConvolution2D", gradient, workspaceMgr);
         int kk = g.inC() * g.k() * g.k();
         int pixels = g.outH() * g.outW();
-        INDArray patches = columns;
+        INDArray patches = takeSaved("GemmConvolution2D");
 
         // dW [outC, C·k·k] = Σ_i δ_i [outC, pixels] · patches_iᵀ
         INDArray weightGrad = gradientViews.get(ConvolutionParamInitializer.WEIGHT_KEY);
@@ -73,7 +71,6 @@ public class GemmConvolution2DLayer extends GemmConvolutionBase {
                 (long) i * g.outC() * pixels, false, patches, (long) i * kk * pixels, true, dest, at, g.outC(), kk,
                 pixels, 1.0, beta), workspaceMgr);
         gradient.gradientForVariable().put(ConvolutionParamInitializer.WEIGHT_KEY, weightGrad);
-        columns = null;
 
         // per example: dpatches_i [C·k·k, pixels] = Wᵀ · δ_i, then col2im sums the patches back into dx
         INDArray w = weightMatrix(getParam(ConvolutionParamInitializer.WEIGHT_KEY), g);
@@ -92,9 +89,4 @@ public class GemmConvolution2DLayer extends GemmConvolutionBase {
         return weightMatrix(w, g.outC(), (long) g.inC() * g.k() * g.k());
     }
 
-    @Override
-    public void clear() {
-        super.clear();
-        columns = null;
-    }
 }

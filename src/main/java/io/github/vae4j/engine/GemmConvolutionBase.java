@@ -25,6 +25,8 @@ abstract class GemmConvolutionBase extends ConvolutionLayer {
 
     /** The pre-activation of the latest training forward pass, or null. */
     private INDArray preActivation;
+    /** What the layer keeps from its training forward pass for backprop (the patches, or the input), or null. */
+    private INDArray saved;
 
     GemmConvolutionBase(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -76,7 +78,7 @@ abstract class GemmConvolutionBase extends ConvolutionLayer {
             double[] db = ChannelBiasKernel.backward(pre, eps, delta, act instanceof ActivationReLU);
             if (layerConf().hasBias()) {
                 INDArray biasGrad = gradientViews.get(ConvolutionParamInitializer.BIAS_KEY);
-                biasGrad.assign(Nd4j.createFromArray(db).castTo(dataType).reshape(biasGrad.shape()));
+                HostBuffers.write(db, biasGrad);
                 gradient.gradientForVariable().put(ConvolutionParamInitializer.BIAS_KEY, biasGrad);
             }
             return delta;
@@ -167,9 +169,25 @@ abstract class GemmConvolutionBase extends ConvolutionLayer {
         return w.reshape('c', rows, cols);
     }
 
+    /** Keeps {@code a} (or forgets, for null) for the next backprop. */
+    void save(INDArray a) {
+        saved = a;
+    }
+
+    /** What {@link #save} kept, which is used up; fails without a training forward pass. */
+    INDArray takeSaved(String layer) {
+        if (saved == null) {
+            throw new IllegalStateException(layer + " backprop called without a training forward pass " + layerId());
+        }
+        INDArray a = saved;
+        saved = null;
+        return a;
+    }
+
     @Override
     public void clear() {
         super.clear();
         preActivation = null;
+        saved = null;
     }
 }

@@ -29,8 +29,6 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public class GemmDeconvolution2DLayer extends GemmConvolutionBase {
 
-    /** The input [n, inC, h, w] of the latest training forward pass (contiguous 'c' order), or null. */
-    private INDArray inputColumns;
 
     public GemmDeconvolution2DLayer(NeuralNetConfiguration conf, DataType dataType) {
         super(conf, dataType);
@@ -50,7 +48,7 @@ public class GemmDeconvolution2DLayer extends GemmConvolutionBase {
         ConvShapes g = geometry(x);
         int kk = g.outC() * g.k() * g.k();
         int pixels = g.h() * g.w();
-        inputColumns = training ? x : null;
+        save(training ? x : null);
 
         // per example i: columns_i [outC·k·k, h·w] = Wᵀ · x_i [inC, h·w]; col2im scatters them into the output
         INDArray w = weightMatrix(getParam(DeconvolutionParamInitializer.WEIGHT_KEY), g);
@@ -73,7 +71,7 @@ public class GemmDeconvolution2DLayer extends GemmConvolutionBase {
         INDArray weightGrad = gradientViews.get(DeconvolutionParamInitializer.WEIGHT_KEY);
         int kk = g.outC() * g.k() * g.k();
         int pixels = g.h() * g.w();
-        INDArray x = inputColumns;
+        INDArray x = takeSaved("GemmDeconvolution2D");
 
         INDArray patches = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType,
                 new long[] {g.n(), g.outC(), g.k(), g.k(), g.h(), g.w()}, 'c');
@@ -84,7 +82,6 @@ public class GemmDeconvolution2DLayer extends GemmConvolutionBase {
                 (long) i * g.inC() * pixels, false, patches, (long) i * kk * pixels, true, dest, at, g.inC(), kk,
                 pixels, 1.0, beta), workspaceMgr);
         gradient.gradientForVariable().put(DeconvolutionParamInitializer.WEIGHT_KEY, weightGrad);
-        inputColumns = null;
 
         // per example: dx_i [inC, h·w] = W · patches_i
         INDArray w = weightMatrix(getParam(DeconvolutionParamInitializer.WEIGHT_KEY), g);
@@ -100,9 +97,4 @@ public class GemmDeconvolution2DLayer extends GemmConvolutionBase {
         return weightMatrix(w, g.inC(), (long) g.outC() * g.k() * g.k());
     }
 
-    @Override
-    public void clear() {
-        super.clear();
-        inputColumns = null;
-    }
 }

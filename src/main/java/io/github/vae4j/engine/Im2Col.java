@@ -3,8 +3,8 @@ package io.github.vae4j.engine;
 import io.github.vae4j.util.SpinningWorkers;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.convolution.Convolution;
 
-import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 
 /**
@@ -16,87 +16,70 @@ import java.nio.FloatBuffer;
  * <p>Why: ND4J's ops run on one thread here (one OpenMP thread is the faster setting for everything else,
  * docs/performance.md) and took 40% of a conv-mnist step in a profile. These passes copy each example into a Java
  * array, gather (im2col) or scatter-add (col2im) through a table of image indices computed once per geometry, and copy
- * back, with the examples split over the shared worker threads. {@code Im2ColTest} checks
+ * back, with the examples split over the shared worker threads. Only FLOAT (training and evaluation) runs here. {@code Im2ColTest} checks
  * both against ND4J's ops.
  */
 final class Im2Col {
 
     private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[2][0]);
-    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[2][0]);
 
     private Im2Col() {
     }
 
-    /** patches ← im2col(x): x [n, C, H, W], patches [n, C, k, k, oh, ow], both contiguous 'c' order. */
+    /**
+     * patches ← im2col(x): x [n, C, H, W], patches [n, C, k, k, oh, ow], both contiguous 'c' order. DOUBLE arrays (the
+     * gradient checks) go to ND4J's op, the definition this pass is tested against.
+     */
     static void im2col(INDArray x, int k, int s, int p, INDArray patches) {
         Geometry g = Geometry.of(x, patches, k);
         check(x, patches);
+        if (x.dataType() == DataType.DOUBLE) {
+            Convolution.im2col(x, k, k, s, s, p, p, 1, 1, false, patches);
+            return;
+        }
         int[] source = g.sources(s, p);
         // NIO views made once: absolute get/put leave them unchanged, so the threads share them
-        boolean isFloat = x.dataType() == DataType.FLOAT;
-        FloatBuffer xf = isFloat ? floatBuffer(x) : null;
-        FloatBuffer pf = isFloat ? floatBuffer(patches) : null;
-        DoubleBuffer xd = isFloat ? null : doubleBuffer(x);
-        DoubleBuffer pd = isFloat ? null : doubleBuffer(patches);
+        FloatBuffer xb = floatBuffer(x);
+        FloatBuffer pb = floatBuffer(patches);
         GemmConvolutionBase.forEachExample(g.n, i -> {
-            if (isFloat) {
-                float[][] buf = floats(g.imageSize, g.patchSize);
-                float[] img = buf[0];
-                float[] col = buf[1];
-                xf.get(i * g.imageSize, img, 0, g.imageSize);
-                for (int j = 0; j < g.patchSize; j++) {
-                    col[j] = source[j] < 0 ? 0f : img[source[j]];
-                }
-                pf.put(i * g.patchSize, col, 0, g.patchSize);
-            } else {
-                double[][] buf = doubles(g.imageSize, g.patchSize);
-                double[] img = buf[0];
-                double[] col = buf[1];
-                xd.get(i * g.imageSize, img, 0, g.imageSize);
-                for (int j = 0; j < g.patchSize; j++) {
-                    col[j] = source[j] < 0 ? 0.0 : img[source[j]];
-                }
-                pd.put(i * g.patchSize, col, 0, g.patchSize);
+            float[][] buf = floats(g.imageSize, g.patchSize);
+            float[] img = buf[0];
+            float[] col = buf[1];
+            xb.get(i * g.imageSize, img, 0, g.imageSize);
+            for (int j = 0; j < g.patchSize; j++) {
+                col[j] = source[j] < 0 ? 0f : img[source[j]];
             }
+            pb.put(i * g.patchSize, col, 0, g.patchSize);
         });
     }
 
-    /** image ← col2im(patches): every patch value added to its image position, the image overwritten. */
+    /**
+     * image ← col2im(patches): every patch value added to its image position, the image overwritten. DOUBLE arrays go
+     * to ND4J's op.
+     */
     static void col2im(INDArray patches, int s, int p, INDArray image) {
         Geometry g = Geometry.of(image, patches, (int) patches.size(2));
         check(image, patches);
+        if (image.dataType() == DataType.DOUBLE) {
+            image.assign(0);
+            Convolution.col2im(patches, image, s, s, p, p, g.height, g.width, 1, 1);
+            return;
+        }
         int[] source = g.sources(s, p);
-        boolean isFloat = image.dataType() == DataType.FLOAT;
-        FloatBuffer imf = isFloat ? floatBuffer(image) : null;
-        FloatBuffer pf = isFloat ? floatBuffer(patches) : null;
-        DoubleBuffer imd = isFloat ? null : doubleBuffer(image);
-        DoubleBuffer pd = isFloat ? null : doubleBuffer(patches);
+        FloatBuffer ib = floatBuffer(image);
+        FloatBuffer pb = floatBuffer(patches);
         GemmConvolutionBase.forEachExample(g.n, i -> {
-            if (isFloat) {
-                float[][] buf = floats(g.imageSize, g.patchSize);
-                float[] img = buf[0];
-                float[] col = buf[1];
-                java.util.Arrays.fill(img, 0, g.imageSize, 0f);
-                pf.get(i * g.patchSize, col, 0, g.patchSize);
-                for (int j = 0; j < g.patchSize; j++) {
-                    if (source[j] >= 0) {
-                        img[source[j]] += col[j];
-                    }
+            float[][] buf = floats(g.imageSize, g.patchSize);
+            float[] img = buf[0];
+            float[] col = buf[1];
+            java.util.Arrays.fill(img, 0, g.imageSize, 0f);
+            pb.get(i * g.patchSize, col, 0, g.patchSize);
+            for (int j = 0; j < g.patchSize; j++) {
+                if (source[j] >= 0) {
+                    img[source[j]] += col[j];
                 }
-                imf.put(i * g.imageSize, img, 0, g.imageSize);
-            } else {
-                double[][] buf = doubles(g.imageSize, g.patchSize);
-                double[] img = buf[0];
-                double[] col = buf[1];
-                java.util.Arrays.fill(img, 0, g.imageSize, 0.0);
-                pd.get(i * g.patchSize, col, 0, g.patchSize);
-                for (int j = 0; j < g.patchSize; j++) {
-                    if (source[j] >= 0) {
-                        img[source[j]] += col[j];
-                    }
-                }
-                imd.put(i * g.imageSize, img, 0, g.imageSize);
             }
+            ib.put(i * g.imageSize, img, 0, g.imageSize);
         });
     }
 
@@ -169,23 +152,9 @@ final class Im2Col {
         return b;
     }
 
-    private static double[][] doubles(int imageSize, int patchSize) {
-        double[][] b = DOUBLES.get();
-        if (b[0].length < imageSize) {
-            b[0] = new double[imageSize];
-        }
-        if (b[1].length < patchSize) {
-            b[1] = new double[patchSize];
-        }
-        return b;
-    }
-
     /** The array's buffer from its first element (NIO buffers of a view start at the view's buffer base). */
     private static FloatBuffer floatBuffer(INDArray a) {
         return a.data().asNioFloat().position((int) a.offset()).slice();
     }
 
-    private static DoubleBuffer doubleBuffer(INDArray a) {
-        return a.data().asNioDouble().position((int) a.offset()).slice();
-    }
 }

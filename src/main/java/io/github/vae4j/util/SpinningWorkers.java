@@ -31,8 +31,6 @@ public final class SpinningWorkers implements AutoCloseable {
     private volatile Job job;
     /** Runs posted so far; a worker compares it with the last run it saw, and keeps no reference to old jobs. */
     private volatile long posted;
-    private final java.util.concurrent.atomic.AtomicLong callerParts = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong workerParts = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean stopped;
 
     /** One run: its parts, the next unclaimed one, and the count still running or unclaimed. */
@@ -49,10 +47,9 @@ public final class SpinningWorkers implements AutoCloseable {
             this.pending = new AtomicInteger(parts);
         }
 
-        /** Claims and runs parts until none is left; returns how many it ran. */
-        int work() {
-            int ran = 0;
-            for (int i = next.getAndIncrement(); i < parts; i = next.getAndIncrement(), ran++) {
+        /** Claims and runs parts until none is left. */
+        void work() {
+            for (int i = next.getAndIncrement(); i < parts; i = next.getAndIncrement()) {
                 try {
                     task.accept(i);
                 } catch (Throwable t) {
@@ -61,7 +58,6 @@ public final class SpinningWorkers implements AutoCloseable {
                     pending.decrementAndGet();
                 }
             }
-            return ran;
         }
     }
 
@@ -122,14 +118,6 @@ public final class SpinningWorkers implements AutoCloseable {
     /** How long a worker spins without yielding after a run. */
     static final long HOT_NANOS = 100_000L;
 
-    /**
-     * Parts of parallel runs so far: [run by the callers, run by the workers] (runs that stayed on the caller, with
-     * one part or while busy, are not counted). How much the workers took over, for diagnostics.
-     */
-    public long[] partsRun() {
-        return new long[] {callerParts.get(), workerParts.get()};
-    }
-
     /** Threads that run their parts alone: they are themselves one of several threads computing in parallel. */
     private static final ThreadLocal<Boolean> ALONE = ThreadLocal.withInitial(() -> Boolean.FALSE);
 
@@ -174,7 +162,7 @@ public final class SpinningWorkers implements AutoCloseable {
             for (Worker w : workers) {
                 w.wake();
             }
-            callerParts.addAndGet(j.work());
+            j.work();
             // a part still running is on a worker; if that worker lost its core, yielding may give it back
             for (int spins = 0; j.pending.get() > 0; spins++) {
                 if (spins < 1000) {
@@ -231,7 +219,7 @@ public final class SpinningWorkers implements AutoCloseable {
                 Job j = job;
                 if (now != seen && j != null) {
                     seen = now;
-                    workerParts.addAndGet(j.work());
+                    j.work();
                     j = null;
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < HOT_NANOS) {
