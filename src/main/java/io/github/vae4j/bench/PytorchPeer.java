@@ -112,7 +112,7 @@ public final class PytorchPeer implements AutoCloseable {
      * the script does not implement this architecture.
      */
     public static String architecture(VaeConfig c) {
-        boolean plainObjective = c.objective().beta() == 1.0 && c.objective().klWarmupEpochs() == 0;
+        boolean plainObjective = c.objective().equals(io.github.vae4j.config.Objective.elbo());
         boolean sameTraining = c.updater() == io.github.vae4j.config.UpdaterType.ADAM
                 && (c.uniformBiasInit() || "xavier".equals(c.weightInit()));
         if (!plainObjective || !sameTraining || c.likelihood() != Likelihood.BERNOULLI || c.latentSize() != 20 || !"relu".equals(c.activation())

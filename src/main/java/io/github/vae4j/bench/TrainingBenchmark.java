@@ -336,7 +336,8 @@ public final class TrainingBenchmark {
 
         TrainerReport report(DataSplit data, Settings settings, VaeConfig config) {
             ProcessMemory.resetPeak();
-            Evaluation e = Evaluator.evaluate(model, data.testX(), settings.elboSamples(), settings.k(), config.seed());
+            Evaluation e = Evaluator.evaluate(model, data.testX(), settings.elboSamples(), settings.k(), config.objective(),
+                    config.seed());
             long evalPeak = ProcessMemory.peakRssBytes();
             log.info(String.format(Locale.ROOT, "bench %-12s test -ELBO %.3f, log p(x) IS k=%d %.3f (%.1f s)", name,
                     e.negativeElbo(), e.importanceSamples(), e.logLikelihood(), e.seconds()));

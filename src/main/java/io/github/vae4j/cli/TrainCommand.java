@@ -54,10 +54,26 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "X", description = "Override learningRate.")
     Double learningRate;
 
-    @Option(names = "--beta", paramLabel = "X", description = "Override objective.beta (KL weight).")
+    @Option(names = "--objective", paramLabel = "KIND",
+            description = "Override objective.kind: elbo, or iwae (the importance-weighted bound with --k samples).")
+    String objective;
+
+    @Option(names = "--k", paramLabel = "N", description = "Override objective.samples: z draws per example for iwae.")
+    Integer samples;
+
+    @Option(names = "--beta", paramLabel = "X", description = "Override objective.beta (KL weight of the ELBO).")
     Double beta;
 
-    @Option(names = "--kl-warmup", paramLabel = "N", description = "Override objective.klWarmupEpochs.")
+    @Option(names = "--free-bits", paramLabel = "X",
+            description = "Override objective.freeBits: nats per latent dimension below which the KL gives no gradient.")
+    Double freeBits;
+
+    @Option(names = "--kl-schedule", paramLabel = "S",
+            description = "Override objective.klSchedule: constant, linear:N (warm-up over N epochs) or cyclical:M:R "
+                    + "(M cycles, ramp over ratio R of each).")
+    String klSchedule;
+
+    @Option(names = "--kl-warmup", paramLabel = "N", description = "Shorthand for --kl-schedule linear:N.")
     Integer klWarmup;
 
     @Option(names = "--seed", paramLabel = "N", description = "Override seed.")
@@ -102,11 +118,21 @@ public final class TrainCommand implements Callable<Integer> {
         put(o, "decoder", denseBlocks(decoder));
         put(o, "likelihood", likelihood);
         put(o, "learningRate", learningRate);
-        Map<String, Object> objective = new LinkedHashMap<>();
-        put(objective, "beta", beta);
-        put(objective, "klWarmupEpochs", klWarmup);
-        if (!objective.isEmpty()) {
-            o.put("objective", objective);
+        if (klWarmup != null && klSchedule != null) {
+            throw new IllegalArgumentException("--kl-warmup " + klWarmup + " and --kl-schedule " + klSchedule
+                    + " both set the KL schedule; give one");
+        }
+        Map<String, Object> obj = new LinkedHashMap<>();
+        put(obj, "kind", objective);
+        put(obj, "samples", samples);
+        put(obj, "beta", beta);
+        put(obj, "freeBits", freeBits);
+        put(obj, "klSchedule", klWarmup == null ? klSchedule : klWarmup == 0 ? "constant" : "linear:" + klWarmup);
+        if ("iwae".equalsIgnoreCase(objective) && samples == null && base.objective().samples() == 1) {
+            throw new IllegalArgumentException("--objective iwae needs --k N, the samples per example (e.g. --k 5)");
+        }
+        if (!obj.isEmpty()) {
+            o.put("objective", obj);
         }
         put(o, "seed", seed);
         return base.withOverrides(o);

@@ -14,6 +14,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * They become {@code inputShape: [inputSize]}, dense blocks, and the {@code objective} object; a schema-1 config
  * without {@code weightInit} keeps schema 1's default, "xavier". A config without {@code schemaVersion} that uses
  * none of schema 1's own fields reads the same in both schemas and is taken as the current one.
+ *
+ * <p>Schema 2 gave the KL warm-up as {@code objective.klWarmupEpochs: N}; schema 3 has the objective's
+ * {@code klSchedule} string, so N becomes {@code "linear:N"} (0 becomes {@code "constant"}).
  */
 final class ConfigMigration {
 
@@ -37,6 +40,10 @@ final class ConfigMigration {
         }
         if (version == 1) {
             fromSchema1(out);
+            version = 2;
+        }
+        if (version == 2) {
+            fromSchema2(out);
         }
         return out;
     }
@@ -59,6 +66,20 @@ final class ConfigMigration {
         }
         if (!c.has("weightInit")) {
             c.put("weightInit", "xavier"); // schema 1's default; schema 2's is "pytorch"
+        }
+    }
+
+    private static void fromSchema2(ObjectNode c) {
+        JsonNode objective = c.get("objective");
+        if (objective instanceof ObjectNode o && o.has("klWarmupEpochs")) {
+            JsonNode n = o.remove("klWarmupEpochs");
+            if (!n.canConvertToInt() || !n.isIntegralNumber()) {
+                throw new IllegalArgumentException("objective.klWarmupEpochs must be an integer >= 0, got " + n);
+            }
+            if (n.asInt() < 0) {
+                throw new IllegalArgumentException("klWarmupEpochs must be >= 0, got " + n.asInt());
+            }
+            o.put("klSchedule", n.asInt() == 0 ? "constant" : "linear:" + n.asInt());
         }
         c.put("schemaVersion", VaeConfig.SCHEMA_VERSION);
     }

@@ -35,7 +35,7 @@ import java.util.stream.Collectors;
  * @param activation    hidden activation of every block, a DL4J {@link Activation} name (default "relu")
  * @param likelihood    decoder distribution p(x|z) (default BERNOULLI)
  * @param gaussianSigma σ of the fixed-σ Gaussian likelihood (default 1.0); &gt; 0
- * @param objective     the training objective and its KL weight schedule (default: the ELBO)
+ * @param objective     the training objective: the ELBO (β, KL schedule, free bits) or IWAE-k (default: the ELBO)
  * @param updater       gradient updater (default ADAM)
  * @param learningRate  learning rate (default 1e-3); &gt; 0
  * @param batchSize     examples per minibatch (default 128); ≥ 1
@@ -67,7 +67,7 @@ public record VaeConfig(
     public static final String PYTORCH_INIT = "pytorch";
 
     /** The config schema this vae4j writes. */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -99,6 +99,10 @@ public record VaeConfig(
         }
         atLeast("batchSize", batchSize, 1);
         atLeast("epochs", epochs, 1);
+        if (objective.schedule() instanceof KlSchedule.Cyclical cyc && cyc.cycles() > epochs) {
+            throw new IllegalArgumentException("klSchedule " + objective.klSchedule() + " has more cycles than the run has "
+                    + "epochs (" + epochs + ")");
+        }
         weightInit = checkWeightInit(weightInit);
         if (!inputShape.isEmpty()) {
             Architecture.resolve(Shape.of(inputShape), encoder, latentSize, decoder, outputHead, likelihood);

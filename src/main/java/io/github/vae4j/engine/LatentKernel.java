@@ -12,6 +12,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link io.github.vae4j.nn.VaeMath#softClamp}); σ = exp(½ log σ²); z = μ + σ ⊙ ε (or μ without ε); KL = ½ Σ (μ² + σ² − log σ² − 1).
  * Backward, with dz = ∂L/∂z: ∂L/∂μ = β μ + dz; ∂L/∂log σ² = ½ β (σ² − 1) + ½ dz ⊙ σ ⊙ ε; ∂L/∂raw = ∂L/∂log σ² ·
  * softClamp'(raw), with softClamp'(raw) = 1 − sigmoid(lo − raw) − sigmoid(raw − hi).
+ *
+ * <p>Free bits λ (Kingma et al. 2016): the KL of dimension j summed over the minibatch counts as max(rows·λ, KL_j);
+ * a dimension below its floor takes no β terms in backward.
  */
 public final class LatentKernel {
 
@@ -28,6 +31,8 @@ public final class LatentKernel {
     private final double[] dz;
     private final double[] grad;
     private final double[] bias;
+    /** Per latent dimension: whether its KL is above the free-bits floor (gets the β terms in backward). */
+    private final boolean[] active;
 
     public LatentKernel(int rows, int latent) {
         this.rows = rows;
@@ -42,6 +47,7 @@ public final class LatentKernel {
         dz = new double[m];
         grad = new double[2 * m];
         bias = new double[2 * latent];
+        active = new boolean[latent];
     }
 
     public int rows() {
@@ -56,9 +62,11 @@ public final class LatentKernel {
      * Adds the bias [b_μ | b_σ] to the heads' product h·W, computes z (with ε, or z = μ when {@code epsIn} is null)
      * into {@code zOut} and keeps what backprop needs.
      *
-     * @return the KL summed over the minibatch, in nats
+     * @param freeBits λ, nats per dimension per example below which a dimension's KL counts as λ (0 = off)
+     * @return the KL summed over the minibatch, in nats, with each dimension counted as at least rows·λ
      */
-    public double forward(INDArray product, INDArray biasIn, INDArray epsIn, INDArray zOut, double lo, double hi) {
+    public double forward(INDArray product, INDArray biasIn, INDArray epsIn, INDArray zOut, double lo, double hi,
+            double freeBits) {
         HostBuffers.read(product, heads);
         HostBuffers.read(biasIn, bias);
         for (int j = 0; j < 2 * latent; j++) {
@@ -73,49 +81,67 @@ public final class LatentKernel {
         }
         int m = rows * latent;
         double kl = 0;
-        for (int i = 0; i < m; i++) {
-            double mu = heads[i];
-            double raw = heads[m + i];
-            double below = lo - raw;
-            double above = raw - hi;
-            double eBelow = Math.exp(-Math.abs(below));
-            double eAbove = Math.exp(-Math.abs(above));
-            double logVar = raw + softplus(below, eBelow) - softplus(above, eAbove);
-            clampSlope[i] = 1 - sigmoid(below, eBelow) - sigmoid(above, eAbove);
-            double sigma = Math.exp(0.5 * logVar);
-            double var = sigma * sigma;
-            variance[i] = var;
-            kl += mu * mu + var - logVar - 1;
-            double se = sampled ? sigma * eps[i] : 0;
-            sigmaEps[i] = se;
-            z[i] = mu + se;
+        for (int j = 0; j < latent; j++) {
+            double klDim = 0;
+            for (int i = j * rows; i < (j + 1) * rows; i++) {
+                double mu = heads[i];
+                double raw = heads[m + i];
+                double below = lo - raw;
+                double above = raw - hi;
+                double eBelow = Math.exp(-Math.abs(below));
+                double eAbove = Math.exp(-Math.abs(above));
+                double logVar = raw + softplus(below, eBelow) - softplus(above, eAbove);
+                clampSlope[i] = 1 - sigmoid(below, eBelow) - sigmoid(above, eAbove);
+                double sigma = Math.exp(0.5 * logVar);
+                double var = sigma * sigma;
+                variance[i] = var;
+                klDim += mu * mu + var - logVar - 1;
+                double se = sampled ? sigma * eps[i] : 0;
+                sigmaEps[i] = se;
+                z[i] = mu + se;
+            }
+            double floor = rows * freeBits;
+            active[j] = 0.5 * klDim >= floor;
+            kl += Math.max(0.5 * klDim, floor);
         }
         HostBuffers.write(z, zOut);
-        return 0.5 * kl;
+        return kl;
     }
 
     /**
-     * Writes ∂L/∂[μ | raw log σ²] into {@code dHeads} from ∂L/∂z, for the loss + β·KL, and its sum over the
-     * minibatch (the bias gradient) into {@code biasGrad}.
+     * Writes ∂L/∂[μ | raw log σ²] into {@code dHeads} from ∂L/∂z, for the loss + β·KL (the KL of the dimensions
+     * above the free-bits floor of the latest forward pass), and its sum over the minibatch (the bias gradient) into
+     * {@code biasGrad}.
      */
     public void backward(INDArray dzIn, double beta, INDArray dHeads, INDArray biasGrad) {
         HostBuffers.read(dzIn, dz);
         int m = rows * latent;
-        for (int i = 0; i < m; i++) {
-            double d = dz[i];
-            grad[i] = beta * heads[i] + d;
-            double dLogVar = 0.5 * beta * (variance[i] - 1) + 0.5 * d * sigmaEps[i];
-            grad[m + i] = dLogVar * clampSlope[i];
+        for (int j = 0; j < latent; j++) {
+            double b = active[j] ? beta : 0;
+            for (int i = j * rows; i < (j + 1) * rows; i++) {
+                double d = dz[i];
+                grad[i] = b * heads[i] + d;
+                double dLogVar = 0.5 * b * (variance[i] - 1) + 0.5 * d * sigmaEps[i];
+                grad[m + i] = dLogVar * clampSlope[i];
+            }
         }
         HostBuffers.write(grad, dHeads);
-        for (int j = 0; j < 2 * latent; j++) {
+        writeBiasGradient(grad, rows, bias, biasGrad);
+    }
+
+    /**
+     * The bias gradient: the column sums of the heads' gradient ({@code grad}, [rows, columns] in 'f' order) into
+     * {@code sums}, written to {@code biasGrad}.
+     */
+    static void writeBiasGradient(double[] grad, int rows, double[] sums, INDArray biasGrad) {
+        for (int j = 0; j < sums.length; j++) {
             double sum = 0;
             for (int i = j * rows; i < (j + 1) * rows; i++) {
                 sum += grad[i];
             }
-            bias[j] = sum;
+            sums[j] = sum;
         }
-        HostBuffers.write(bias, biasGrad);
+        HostBuffers.write(sums, biasGrad);
     }
 
     /** softplus(x) = max(x, 0) + log(1 + e^{−|x|}), given e = e^{−|x|}. */

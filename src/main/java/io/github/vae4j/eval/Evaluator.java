@@ -1,5 +1,6 @@
 package io.github.vae4j.eval;
 
+import io.github.vae4j.config.Objective;
 import io.github.vae4j.model.Elbo;
 import io.github.vae4j.model.Inputs;
 import io.github.vae4j.model.LatentVariableModel;
@@ -24,9 +25,11 @@ public final class Evaluator {
      * @param x           [n, inputSize] normalized test data
      * @param elboSamples z draws per example for the ELBO's reconstruction term
      * @param k           importance samples for log p(x)
+     * @param objective   the model's training objective, also evaluated ({@link #negativeObjective})
      * @param seed        seed of all draws
      */
-    public static Evaluation evaluate(LatentVariableModel model, INDArray x, int elboSamples, int k, long seed) {
+    public static Evaluation evaluate(LatentVariableModel model, INDArray x, int elboSamples, int k, Objective objective,
+            long seed) {
         long t0 = System.nanoTime();
         Inputs.checkMatrix(x, model.inputSize(), "test data");
         long n = x.size(0);
@@ -47,8 +50,33 @@ public final class Evaluator {
         double[] variance = Diagnostics.latentVariance(all);
         double[] ll = ImportanceSampling.logLikelihood(model, x, all, k, seed);
         double meanLl = java.util.Arrays.stream(ll).average().orElse(Double.NaN);
+        double negObjective = objective.importanceWeighted() && objective.samples() == k ? -meanLl
+                : negativeObjective(model, x, all, recon / n, objective, seed);
         return new Evaluation(n, (recon + kl) / n, recon / n, kl / n, elboSamples, meanLl, k,
-                Diagnostics.activeUnits(variance), Diagnostics.klPerDimension(all), variance,
-                (System.nanoTime() - t0) / 1e9);
+                objective.describe(), negObjective, Diagnostics.activeUnits(variance),
+                Diagnostics.klPerDimension(all), variance, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /**
+     * The model's own training objective on data x, negated (what training minimizes), per example, in nats, at its
+     * full KL weight: for the ELBO, −E_q[log p(x|z)] + β · Σ_j max(λ, KL_j), KL_j the mean KL of latent dimension j
+     * (free bits λ, 0 if off); for IWAE-k, −log (1/k) Σ_s p(x|z_s) p(z_s)/q(z_s|x) averaged over the examples
+     * (importance sampling with the objective's k, which is that bound).
+     *
+     * @param q                   q(z|x) of every row of x
+     * @param meanReconstruction  −E_q[log p(x|z)] averaged over x (the ELBO's term, already estimated)
+     */
+    public static double negativeObjective(LatentVariableModel model, INDArray x, Posterior q, double meanReconstruction,
+            Objective objective, long seed) {
+        if (objective.importanceWeighted()) {
+            double[] bound = ImportanceSampling.logLikelihood(model, x, q, objective.samples(),
+                    Seeds.derive(seed, Seeds.Stream.OBJECTIVE, 0));
+            return -java.util.Arrays.stream(bound).average().orElse(Double.NaN);
+        }
+        double kl = 0;
+        for (double klj : Diagnostics.klPerDimension(q)) {
+            kl += Math.max(objective.freeBits(), klj);
+        }
+        return meanReconstruction + objective.beta() * kl;
     }
 }

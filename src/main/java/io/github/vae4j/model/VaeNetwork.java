@@ -122,7 +122,8 @@ public final class VaeNetwork {
             g.addLayer(encoderLayer(i), hidden(b, layers, i > 0), prev);
             prev = encoderLayer(i);
         }
-        g.addLayer(LATENT, new VariationalLayer.Builder().nOut(c.latentSize()).objective(c.objective()).build(), prev);
+        g.addLayer(LATENT, new VariationalLayer.Builder().nOut(c.latentSize()).objective(c.objective())
+                .trainingEpochs(c.epochs()).build(), prev);
         prev = LATENT;
         InputPreProcessor reshape = null;
         for (int i = 0; i < a.decoder().size(); i++) {

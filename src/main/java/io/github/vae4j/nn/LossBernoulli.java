@@ -50,12 +50,11 @@ public class LossBernoulli extends ReconstructionLoss {
      * kernel does not take (mixed types or memory orders), go through the element-wise definition.
      */
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
+    protected Pair<Double, INDArray> gradientAndScore(INDArray labels, INDArray preOutput,
             IActivation activationFn, INDArray mask, boolean average) {
-        checkShapes(labels, preOutput);
         checkActivation(activationFn);
         if (mask != null || !BernoulliKernel.applies(preOutput, labels)) {
-            return super.computeGradientAndScore(labels, preOutput, activationFn, mask, average);
+            return super.gradientAndScore(labels, preOutput, activationFn, mask, average);
         }
         INDArray sigma = Nd4j.createUninitialized(preOutput.dataType(), preOutput.shape(), preOutput.ordering());
         Nd4j.exec(new Sigmoid(preOutput, sigma));
@@ -70,16 +69,15 @@ public class LossBernoulli extends ReconstructionLoss {
      * otherwise the element-wise definition.
      */
     @Override
-    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        checkShapes(labels, preOutput);
+    protected INDArray scoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
         checkActivation(activationFn);
         if (mask != null || labels.dataType() != preOutput.dataType()) {
-            return super.computeScoreArray(labels, preOutput, activationFn, mask);
+            return super.scoreArray(labels, preOutput, activationFn, mask);
         }
         INDArray logits = preOutput.ordering() == 'c' && preOutput.elementWiseStride() == 1 ? preOutput : preOutput.dup('c');
         INDArray x = labels.ordering() == 'c' && labels.elementWiseStride() == 1 ? labels : labels.dup('c');
         if (!BernoulliKernel.applies(logits, x)) {
-            return super.computeScoreArray(labels, preOutput, activationFn, mask);
+            return super.scoreArray(labels, preOutput, activationFn, mask);
         }
         INDArray sigma = Nd4j.createUninitialized(logits.dataType(), logits.shape(), 'c');
         Nd4j.exec(new Sigmoid(logits, sigma));

@@ -2,7 +2,9 @@ package io.github.vae4j.nn;
 
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.lossfunctions.ILossFunction;
 import org.nd4j.linalg.lossfunctions.LossUtil;
 
@@ -13,7 +15,7 @@ import java.util.Arrays;
  * summed over the data dimensions, per example (averaged over the minibatch when DL4J asks for an average).
  *
  * <p>Subclasses implement the element-wise NLL and its gradient with respect to the output layer's
- * pre-activation; this class handles masks, reductions and shape checks once.
+ * pre-activation; this class handles masks, reductions, shape checks and the IWAE objective's k-sample bound once.
  */
 public abstract class ReconstructionLoss implements ILossFunction {
 
@@ -38,24 +40,37 @@ public abstract class ReconstructionLoss implements ILossFunction {
     }
 
     @Override
-    public double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
+    public final double computeScore(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask,
             boolean average) {
         double sum = computeScoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
-        return average ? sum / labels.size(0) : sum;
+        return average ? sum / preOutput.size(0) : sum;
     }
 
+    /**
+     * Per row, [rows, 1]: −log p(x|z) when the rows are the labels' rows; in the IWAE objective's training pass
+     * (k rows per label row, {@link ImportanceWeights}) each of example i's k rows scores example i's bound
+     * −log (1/k) Σ_s exp(log p(x|z_s) + log p(z_s) − log q(z_s|x)), so that the sum over rows divided by the rows
+     * (DL4J's score) is the mean bound per example.
+     */
     @Override
-    public INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
-        checkShapes(labels, preOutput);
-        INDArray nll = negLogLikelihood(labels, preOutput, activationFn);
-        if (mask != null) {
-            LossUtil.applyMask(nll, mask);
+    public final INDArray computeScoreArray(INDArray labels, INDArray preOutput, IActivation activationFn,
+            INDArray mask) {
+        if (kSampled(labels, preOutput)) {
+            return importanceWeighted(labels, preOutput, activationFn, mask, false).getFirst();
         }
-        return nll.sum(true, 1);
+        checkShapes(labels, preOutput);
+        return scoreArray(labels, preOutput, activationFn, mask);
     }
 
+    /**
+     * dLoss/dpreOutput: of −log p(x|z) per row, or, in the IWAE training pass, of the bound: w̃_s · d(−log p(x|z_s))
+     * for sample s with normalized importance weight w̃_s.
+     */
     @Override
-    public INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+    public final INDArray computeGradient(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        if (kSampled(labels, preOutput)) {
+            return importanceWeighted(labels, preOutput, activationFn, mask, true).getSecond();
+        }
         checkShapes(labels, preOutput);
         INDArray grad = gradient(labels, preOutput, activationFn);
         if (mask != null) {
@@ -69,10 +84,85 @@ public abstract class ReconstructionLoss implements ILossFunction {
     }
 
     @Override
-    public Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
+    public final Pair<Double, INDArray> computeGradientAndScore(INDArray labels, INDArray preOutput,
+            IActivation activationFn, INDArray mask, boolean average) {
+        if (kSampled(labels, preOutput)) {
+            Pair<INDArray, INDArray> both = importanceWeighted(labels, preOutput, activationFn, mask, true);
+            double sum = both.getFirst().sumNumber().doubleValue();
+            return new Pair<>(average ? sum / preOutput.size(0) : sum, both.getSecond());
+        }
+        checkShapes(labels, preOutput);
+        return gradientAndScore(labels, preOutput, activationFn, mask, average);
+    }
+
+    /** −log p(x|z) per row, [minibatch, 1], shapes checked; subclasses may override with a faster equivalent. */
+    protected INDArray scoreArray(INDArray labels, INDArray preOutput, IActivation activationFn, INDArray mask) {
+        INDArray nll = negLogLikelihood(labels, preOutput, activationFn);
+        if (mask != null) {
+            LossUtil.applyMask(nll, mask);
+        }
+        return nll.sum(true, 1);
+    }
+
+    /** Score and gradient of −log p(x|z), shapes checked; subclasses may override with a faster equivalent. */
+    protected Pair<Double, INDArray> gradientAndScore(INDArray labels, INDArray preOutput, IActivation activationFn,
             INDArray mask, boolean average) {
-        return new Pair<>(computeScore(labels, preOutput, activationFn, mask, average),
-                computeGradient(labels, preOutput, activationFn, mask));
+        double sum = scoreArray(labels, preOutput, activationFn, mask).sumNumber().doubleValue();
+        return new Pair<>(average ? sum / labels.size(0) : sum, computeGradient(labels, preOutput, activationFn, mask));
+    }
+
+    /** Whether the output has k &gt; 1 rows per label row: the IWAE objective's training pass. */
+    private static boolean kSampled(INDArray labels, INDArray preOutput) {
+        long n = labels.size(0);
+        long rows = preOutput.size(0);
+        return labels.rank() == 2 && preOutput.rank() == 2 && rows > n && n > 0 && rows % n == 0;
+    }
+
+    /**
+     * The IWAE bound (Burda et al. 2016, eq. 8) from the k·n rows of one training pass: a_s = log p(x|z_s) + r_s
+     * with r_s = log p(z_s) − log q(z_s|x) from the variational layer; per example the bound's negative
+     * −(logsumexp_s a_s − log k), repeated on each of its k rows, and (when asked) the gradient w̃_s · d(−log
+     * p(x|z_s))/d preOutput with w̃ = softmax_s(a), which also goes to the variational layer for its own terms.
+     */
+    private Pair<INDArray, INDArray> importanceWeighted(INDArray labels, INDArray preOutput, IActivation activationFn,
+            INDArray mask, boolean withGradient) {
+        if (mask != null) {
+            throw new IllegalArgumentException(name() + ": the IWAE objective does not take masks");
+        }
+        int n = Math.toIntExact(labels.size(0));
+        ImportanceWeights tape = ImportanceWeights.forLoss(preOutput.size(0), n);
+        int k = tape.samples();
+        INDArray x = Nd4j.tile(labels.castTo(preOutput.dataType()), k, 1);
+        checkShapes(x, preOutput);
+        double[] nll = scoreArray(x, preOutput, activationFn, null).castTo(DataType.DOUBLE).toDoubleVector();
+        double[] bound = new double[k * n];
+        double[] weights = new double[k * n];
+        double logK = Math.log(k);
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int s = 0; s < k; s++) {
+                int row = s * n + i;
+                weights[row] = -nll[row] + tape.logPriorOverPosterior(row);
+                max = Math.max(max, weights[row]);
+            }
+            double sum = 0;
+            for (int s = 0; s < k; s++) {
+                sum += Math.exp(weights[s * n + i] - max);
+            }
+            double logSumExp = max + Math.log(sum);
+            for (int s = 0; s < k; s++) {
+                int row = s * n + i;
+                weights[row] = Math.exp(weights[row] - logSumExp);
+                bound[row] = -(logSumExp - logK);
+            }
+        }
+        tape.setNormalizedWeights(weights);
+        INDArray scores = Nd4j.createFromArray(bound).reshape(k * n, 1).castTo(preOutput.dataType());
+        if (!withGradient) {
+            return new Pair<>(scores, null);
+        }
+        INDArray w = Nd4j.createFromArray(weights).reshape(k * n, 1).castTo(preOutput.dataType());
+        return new Pair<>(scores, gradient(x, preOutput, activationFn).muliColumnVector(w));
     }
 
     void checkShapes(INDArray labels, INDArray preOutput) {

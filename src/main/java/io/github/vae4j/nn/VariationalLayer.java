@@ -29,10 +29,15 @@ import java.util.Objects;
  * </ul>
  * It adds w · KL(q(z|x) ‖ N(0, I)) = w · ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1), averaged over the minibatch, to the
  * network's score, and its gradient to μ and log σ² in backprop. The KL weight w follows the layer's
- * {@link Objective} (β and its linear warm-up) at the network's own epoch counter, which DL4J advances after each
- * epoch ({@code ComputationGraph.incrementEpochCount()}, called by {@code fit(iterator)} and by vae4j's trainer):
- * nobody writes the weight into a built layer. With a likelihood loss from this package on the output layer, the
+ * {@link Objective} (β and its {@link io.github.vae4j.config.KlSchedule}) at the network's own epoch counter, which
+ * DL4J advances after each epoch ({@code ComputationGraph.incrementEpochCount()}, called by {@code fit(iterator)} and
+ * by vae4j's trainer): nobody writes the weight into a built layer. With free bits λ the KL of dimension j, averaged
+ * over the minibatch, counts as max(λ, KL_j). With a likelihood loss from this package on the output layer, the
  * network's score is therefore the negative ELBO per example in nats (for w = 1).
+ *
+ * <p>For the IWAE objective with k samples the layer outputs, in training, k·n rows z_s = μ + σ ⊙ ε_s (row s·n + i is
+ * sample s of example i) and hands log p(z_s) − log q(z_s|x) to the likelihood loss ({@link ImportanceWeights}),
+ * which scores −log (1/k) Σ_s w_s per example; no KL term is added then.
  *
  * <p>log σ² is kept in ({@code logVarMin}, {@code logVarMax}) by {@link VaeMath#softClamp}, which is the identity
  * in the normal range. The layer's activation function is not used.
@@ -46,8 +51,12 @@ public class VariationalLayer extends FeedForwardLayer {
     /** Default upper bound of log σ² (σ ≈ 148). */
     public static final double DEFAULT_LOGVAR_MAX = 10.0;
 
+    private String objectiveKind = Objective.Kind.ELBO.id();
     private double beta = 1.0;
-    private int klWarmupEpochs;
+    private int samples = 1;
+    private double freeBits;
+    private String klSchedule = "constant";
+    private int trainingEpochs = 1;
     private double logVarMin = DEFAULT_LOGVAR_MIN;
     private double logVarMax = DEFAULT_LOGVAR_MAX;
 
@@ -57,8 +66,13 @@ public class VariationalLayer extends FeedForwardLayer {
 
     private VariationalLayer(Builder builder) {
         super(builder);
-        this.beta = builder.beta;
-        this.klWarmupEpochs = builder.klWarmupEpochs;
+        Objective o = builder.objective;
+        this.objectiveKind = o.kind().id();
+        this.beta = o.beta();
+        this.samples = o.samples();
+        this.freeBits = o.freeBits();
+        this.klSchedule = o.klSchedule();
+        this.trainingEpochs = builder.trainingEpochs;
         this.logVarMin = builder.logVarMin;
         this.logVarMax = builder.logVarMax;
         initializeConstraints(builder);
@@ -83,8 +97,9 @@ public class VariationalLayer extends FeedForwardLayer {
         InputType outputType = getOutputType(-1, inputType);
         long numParams = initializer().numParams(this);
         long updaterState = getIUpdater() == null ? 0 : getIUpdater().stateSize(numParams);
-        // Kept between forward and backward: [μ | raw log σ²] (2·nOut) and ε (nOut) per example.
-        long cachedPerExample = 3 * getNOut();
+        // Kept between forward and backward: [μ | raw log σ²] (2·nOut) and ε (nOut) per example, plus ε and z of
+        // the k − 1 further samples of the IWAE objective.
+        long cachedPerExample = 3 * getNOut() + 2L * (samples - 1) * getNOut();
         return new LayerMemoryReport.Builder(layerName, VariationalLayer.class, inputType, outputType)
                 .standardMemory(numParams, updaterState)
                 .workingMemory(0, 2 * getNOut(), 0, cachedPerExample + getNIn())
@@ -92,7 +107,16 @@ public class VariationalLayer extends FeedForwardLayer {
                 .build();
     }
 
-    /** KL weight β after the warm-up (β-VAE, Higgins et al. 2017); 1 gives the ELBO. */
+    /** The bound this layer's training pass serves: "elbo" or "iwae". */
+    public String getObjectiveKind() {
+        return objectiveKind;
+    }
+
+    public void setObjectiveKind(String objectiveKind) {
+        this.objectiveKind = objectiveKind;
+    }
+
+    /** KL weight β after the schedule (β-VAE, Higgins et al. 2017); 1 gives the ELBO. */
     public double getBeta() {
         return beta;
     }
@@ -101,18 +125,53 @@ public class VariationalLayer extends FeedForwardLayer {
         this.beta = beta;
     }
 
-    /** Epochs of the linear KL warm-up (0 = none). */
-    public int getKlWarmupEpochs() {
-        return klWarmupEpochs;
+    /** k, draws of z per example in training (1 for the ELBO). */
+    public int getSamples() {
+        return samples;
     }
 
+    public void setSamples(int samples) {
+        this.samples = samples;
+    }
+
+    /** Free bits λ in nats per latent dimension (0 = off). */
+    public double getFreeBits() {
+        return freeBits;
+    }
+
+    public void setFreeBits(double freeBits) {
+        this.freeBits = freeBits;
+    }
+
+    /** The KL schedule, "constant", "linear:N" or "cyclical:M:R". */
+    public String getKlSchedule() {
+        return klSchedule;
+    }
+
+    public void setKlSchedule(String klSchedule) {
+        this.klSchedule = klSchedule;
+    }
+
+    /** Epochs of the run the schedule spans (a cyclical schedule cuts them into cycles). */
+    public int getTrainingEpochs() {
+        return trainingEpochs;
+    }
+
+    public void setTrainingEpochs(int trainingEpochs) {
+        this.trainingEpochs = trainingEpochs;
+    }
+
+    /**
+     * Reads the warm-up of layers saved by vae4j before the KL schedule (their JSON has {@code klWarmupEpochs}):
+     * N &gt; 0 becomes the schedule {@code linear:N}.
+     */
     public void setKlWarmupEpochs(int klWarmupEpochs) {
-        this.klWarmupEpochs = klWarmupEpochs;
+        this.klSchedule = klWarmupEpochs > 0 ? "linear:" + klWarmupEpochs : "constant";
     }
 
-    /** The objective this layer's KL term belongs to. */
+    /** The objective this layer's training pass belongs to. */
     public Objective objective() {
-        return new Objective(beta, klWarmupEpochs);
+        return new Objective(Objective.Kind.of(objectiveKind), beta, samples, freeBits, klSchedule);
     }
 
     public double getLogVarMin() {
@@ -136,24 +195,28 @@ public class VariationalLayer extends FeedForwardLayer {
         if (!(o instanceof VariationalLayer other) || !super.equals(o)) {
             return false;
         }
-        return beta == other.beta && klWarmupEpochs == other.klWarmupEpochs && logVarMin == other.logVarMin && logVarMax == other.logVarMax;
+        return objectiveKind.equals(other.objectiveKind) && beta == other.beta && samples == other.samples
+                && freeBits == other.freeBits && klSchedule.equals(other.klSchedule)
+                && trainingEpochs == other.trainingEpochs && logVarMin == other.logVarMin && logVarMax == other.logVarMax;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), beta, klWarmupEpochs, logVarMin, logVarMax);
+        return Objects.hash(super.hashCode(), objectiveKind, beta, samples, freeBits, klSchedule, trainingEpochs,
+                logVarMin, logVarMax);
     }
 
     @Override
     public String toString() {
-        return "VariationalLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", beta=" + beta + ", klWarmupEpochs=" + klWarmupEpochs
-                + ", logVarRange=(" + logVarMin + ", " + logVarMax + "))";
+        return "VariationalLayer(name=" + getLayerName() + ", nIn=" + getNIn() + ", nOut=" + getNOut() + ", objective="
+                + objective().describe()
+                + ", epochs=" + trainingEpochs + ", logVarRange=(" + logVarMin + ", " + logVarMax + "))";
     }
 
     /** Builder in DL4J style: {@code new VariationalLayer.Builder().nIn(400).nOut(20).beta(1).build()}. */
     public static class Builder extends FeedForwardLayer.Builder<Builder> {
-        private double beta = 1.0;
-        private int klWarmupEpochs;
+        private Objective objective = Objective.elbo();
+        private int trainingEpochs = 1;
         private double logVarMin = DEFAULT_LOGVAR_MIN;
         private double logVarMax = DEFAULT_LOGVAR_MAX;
 
@@ -161,16 +224,25 @@ public class VariationalLayer extends FeedForwardLayer {
             activation(Activation.IDENTITY);
         }
 
-        /** KL weight β ≥ 0 (default 1). */
+        /** The ELBO with KL weight β ≥ 0 (default 1), keeping the schedule and free bits set so far. */
         public Builder beta(double beta) {
-            this.beta = beta;
+            try {
+                this.objective = new Objective(Objective.Kind.ELBO, beta, 1, objective.freeBits(), objective.klSchedule());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("VariationalLayer " + e.getMessage());
+            }
             return this;
         }
 
-        /** The KL weight and its schedule from an {@link Objective} (default: the ELBO, β = 1, no warm-up). */
+        /** The objective: the ELBO (β, KL schedule, free bits) or IWAE-k (default: the ELBO). */
         public Builder objective(Objective objective) {
-            this.beta = objective.beta();
-            this.klWarmupEpochs = objective.klWarmupEpochs();
+            this.objective = Objects.requireNonNull(objective, "objective");
+            return this;
+        }
+
+        /** Epochs of the run, which a cyclical KL schedule cuts into cycles (default 1). */
+        public Builder trainingEpochs(int epochs) {
+            this.trainingEpochs = epochs;
             return this;
         }
 
@@ -184,10 +256,8 @@ public class VariationalLayer extends FeedForwardLayer {
         @Override
         @SuppressWarnings("unchecked")
         public VariationalLayer build() {
-            try {
-                new Objective(beta, klWarmupEpochs);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("VariationalLayer " + e.getMessage());
+            if (trainingEpochs < 1) {
+                throw new IllegalArgumentException("VariationalLayer trainingEpochs must be >= 1, got " + trainingEpochs);
             }
             if (!(logVarMin < logVarMax)) {
                 throw new IllegalArgumentException(

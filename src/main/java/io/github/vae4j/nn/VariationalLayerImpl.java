@@ -1,6 +1,7 @@
 package io.github.vae4j.nn;
 
 import io.github.vae4j.engine.Affine;
+import io.github.vae4j.engine.ImportanceSampledLatentKernel;
 import io.github.vae4j.engine.LatentKernel;
 import org.deeplearning4j.exception.DL4JInvalidInputException;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -35,6 +36,10 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
 
     /** Element-wise state of the latest forward pass, or null before the first one. */
     private LatentKernel kernel;
+    /** The same for the IWAE objective's k-sample training pass. */
+    private ImportanceSampledLatentKernel iwaeKernel;
+    /** The importance weights of the latest forward pass, when it was an IWAE training pass; else null. */
+    private ImportanceWeights importanceWeights;
     /** Whether {@link #kernel} holds a forward pass that backprop may use. */
     private boolean forwardDone;
     /** w · mean KL of the latest forward pass. */
@@ -62,6 +67,11 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
 
         INDArray heads = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[] {mb, 2 * n}, 'f');
         Affine.product(h, fusedWeights(), heads);
+        int k = layerConf().getSamples();
+        if (training && k > 1) {
+            return activateImportanceSampled(heads, mb, n, k, workspaceMgr);
+        }
+        importanceWeights = null;
         INDArray eps = null;
         if (training || sampleInInference) {
             eps = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[] {mb, n}, 'f');
@@ -71,9 +81,29 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
             kernel = new LatentKernel(mb, n);
         }
         INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {mb, n}, 'f');
-        double kl = kernel.forward(heads, fusedBias(), eps, z, layerConf().getLogVarMin(), layerConf().getLogVarMax());
+        double kl = kernel.forward(heads, fusedBias(), eps, z, layerConf().getLogVarMin(), layerConf().getLogVarMax(),
+                layerConf().getFreeBits());
         forwardDone = true;
         klScore = klWeight() * kl / miniBatchDivisor(mb);
+        return z;
+    }
+
+    /**
+     * The IWAE training pass: k·mb rows z_s = μ + σ ⊙ ε_s (row s·mb + i is sample s of example i), their log-ratios
+     * log p(z_s) − log q(z_s|x) published for the likelihood loss, which scores the whole bound (no KL term here).
+     */
+    private INDArray activateImportanceSampled(INDArray heads, int mb, int n, int k, LayerWorkspaceMgr workspaceMgr) {
+        INDArray eps = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[] {(long) k * mb, n}, 'f');
+        Nd4j.randn(eps);
+        if (iwaeKernel == null || iwaeKernel.rows() != mb || iwaeKernel.latent() != n || iwaeKernel.samples() != k) {
+            iwaeKernel = new ImportanceSampledLatentKernel(mb, n, k);
+        }
+        INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[] {(long) k * mb, n}, 'f');
+        double[] logRatio = iwaeKernel.forward(heads, fusedBias(), eps, z, layerConf().getLogVarMin(),
+                layerConf().getLogVarMax());
+        importanceWeights = ImportanceWeights.publish(k, mb, logRatio);
+        forwardDone = true;
+        klScore = 0;
         return z;
     }
 
@@ -84,14 +114,18 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
             throw new IllegalStateException("VariationalLayer backprop called before a forward pass " + layerId());
         }
         long n = layerConf().getNOut();
-        long mb = kernel.rows();
+        long mb = importanceWeights != null ? iwaeKernel.rows() : kernel.rows();
         INDArray dz = epsilonZ.castTo(dataType);
         if (dz.ordering() != 'f' || dz.elementWiseStride() != 1) {
             dz = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, dz, 'f');
         }
         INDArray dHeads = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {mb, 2 * n}, 'f');
-        kernel.backward(dz, klWeight(), dHeads,
-                VariationalParamInitializer.fusedBias(layerConf(), gradientsFlattened));
+        INDArray biasGrad = VariationalParamInitializer.fusedBias(layerConf(), gradientsFlattened);
+        if (importanceWeights != null) {
+            iwaeKernel.backward(dz, importanceWeights.normalizedWeights(), dHeads, biasGrad);
+        } else {
+            kernel.backward(dz, klWeight(), dHeads, biasGrad);
+        }
 
         INDArray h = input.castTo(dataType);
         Affine.weightGradient(h, dHeads, VariationalParamInitializer.fusedWeights(layerConf(), gradientsFlattened));
@@ -110,10 +144,13 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
 
     /** The KL weight w of the layer's objective at the network's current epoch. */
     public double klWeight() {
-        return layerConf().objective().klWeight(getEpochCount());
+        return layerConf().objective().klWeight(getEpochCount(), layerConf().getTrainingEpochs());
     }
 
-    /** w · KL of the latest forward pass, averaged over the minibatch, plus any weight regularization. */
+    /**
+     * w · KL of the latest forward pass, averaged over the minibatch (each dimension at least the free bits), plus
+     * any weight regularization; 0 for the KL after an IWAE training pass, whose bound the loss scores whole.
+     */
     @Override
     public double calcRegularizationScore(boolean backpropParamsOnly) {
         return super.calcRegularizationScore(backpropParamsOnly) + klScore;
@@ -150,6 +187,7 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
     public void clear() {
         super.clear();
         forwardDone = false;
+        importanceWeights = null;
     }
 
     private INDArray fusedWeights() {

@@ -14,8 +14,8 @@ public class LoggingListener implements EpochListener {
     @Override
     public void onEpochEnd(VaeModel model, EpochMetrics m) {
         log.info(String.format(Locale.ROOT,
-                "epoch=%d train_loss=%.3f test_loss=%.3f recon=%.3f kl=%.3f beta=%.3g ex/s=%.0f epoch_s=%.2f elapsed_s=%.1f",
-                m.epoch(), m.trainLoss(), m.testLoss(), m.testRecon(), m.testKl(), m.beta(), m.examplesPerSecond(),
+                "epoch=%d train_loss=%.3f test_loss=%.3f recon=%.3f kl=%.3f test_objective=%.3f beta=%.3g ex/s=%.0f epoch_s=%.2f elapsed_s=%.1f",
+                m.epoch(), m.trainLoss(), m.testLoss(), m.testRecon(), m.testKl(), m.testObjective(), m.beta(), m.examplesPerSecond(),
                 m.epochSeconds(), m.elapsedSeconds()));
     }
 }

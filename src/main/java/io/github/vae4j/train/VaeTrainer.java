@@ -6,7 +6,9 @@ import io.github.vae4j.data.DynamicBinarization;
 import io.github.vae4j.data.ShuffledBatchIterator;
 import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
+import io.github.vae4j.eval.Evaluator;
 import io.github.vae4j.model.Elbo;
+import io.github.vae4j.model.Posterior;
 import io.github.vae4j.model.VaeModel;
 import io.github.vae4j.util.Seeds;
 import me.tongfei.progressbar.ProgressBar;
@@ -97,8 +99,8 @@ public final class VaeTrainer {
         Files.deleteIfExists(modelPath);
         List<EpochMetrics> history = new ArrayList<>();
         long start = System.nanoTime();
-        log.info("training {} on {} ({} train / {} test examples, {} batches per epoch) into {}", config.describe(),
-                data.id(), data.trainX().size(0), data.testX().size(0), batches.batchesPerEpoch(), options.outputDir());
+        log.info("training {} ({}) on {} ({} train / {} test examples, {} batches per epoch) into {}", config.describe(),
+                config.objective().describe(), data.id(), data.trainX().size(0), data.testX().size(0), batches.batchesPerEpoch(), options.outputDir());
 
         AsyncDataSetIterator prefetched = batches.prefetched();
         try {
@@ -107,12 +109,15 @@ public final class VaeTrainer {
                 if (epoch > 0) {
                     prefetched.reset();
                 }
-                double klWeight = config.objective().klWeight(graph.getEpochCount());
+                double klWeight = config.objective().klWeight(graph.getEpochCount(), config.epochs());
                 EpochLoop.Pass fit = fitEpoch(graph, prefetched, batches.batchesPerEpoch(), epoch, modelPath);
                 graph.incrementEpochCount();
-                Elbo test = evaluate(model, data.testX(), Seeds.derive(config.seed(), Seeds.Stream.TEST_ELBO, epoch));
-                EpochMetrics m = new EpochMetrics(epoch + 1, fit.meanLoss(), test.meanNegativeElbo(),
-                        test.meanReconstruction(), test.meanKl(), klWeight, fit.examplesPerSecond(), fit.seconds(),
+                long testSeed = Seeds.derive(config.seed(), Seeds.Stream.TEST_ELBO, epoch);
+                TestPass test = evaluate(model, data.testX(), testSeed);
+                double objective = Evaluator.negativeObjective(model, data.testX(), test.q(),
+                        test.elbo().meanReconstruction(), config.objective(), testSeed);
+                EpochMetrics m = new EpochMetrics(epoch + 1, fit.meanLoss(), test.elbo().meanNegativeElbo(),
+                        test.elbo().meanReconstruction(), test.elbo().meanKl(), objective, klWeight, fit.examplesPerSecond(), fit.seconds(),
                         (System.nanoTime() - start) / 1e9);
                 history.add(m);
                 model.setMetadata(model.metadata().withMetrics(metrics(m)));
@@ -157,18 +162,32 @@ public final class VaeTrainer {
         }
     }
 
-    /** Test negative ELBO (β = 1), one seeded z draw per example, in batches. */
-    static Elbo evaluate(VaeModel model, INDArray x, long seed) {
+    /** The test ELBO and the posterior q(z|x) of every test example. */
+    record TestPass(Elbo elbo, Posterior q) {
+    }
+
+    /** Test negative ELBO (β = 1), one seeded z draw per example, in batches, and the posteriors it used. */
+    static TestPass evaluate(VaeModel model, INDArray x, long seed) {
         long n = x.size(0);
         List<INDArray> recon = new ArrayList<>();
         List<INDArray> kl = new ArrayList<>();
+        List<INDArray> mu = new ArrayList<>();
+        List<INDArray> logVar = new ArrayList<>();
         for (long from = 0; from < n; from += EVAL_BATCH) {
             INDArray batch = x.get(NDArrayIndex.interval(from, Math.min(n, from + EVAL_BATCH)), NDArrayIndex.all());
-            Elbo e = model.elbo(batch, 1, Seeds.derive(seed, Seeds.Stream.ELBO, from));
+            Posterior q = model.encode(batch);
+            Elbo e = Elbo.estimate(model, batch, q, 1, Seeds.derive(seed, Seeds.Stream.ELBO, from));
             recon.add(e.reconstruction());
             kl.add(e.kl());
+            mu.add(q.mu());
+            logVar.add(q.logVar());
         }
-        return new Elbo(Nd4j.concat(0, recon.toArray(new INDArray[0])), Nd4j.concat(0, kl.toArray(new INDArray[0])), 1);
+        return new TestPass(new Elbo(concat(recon), concat(kl), 1), new Posterior(Nd4j.vstack(mu.toArray(new INDArray[0])),
+                Nd4j.vstack(logVar.toArray(new INDArray[0]))));
+    }
+
+    private static INDArray concat(List<INDArray> parts) {
+        return Nd4j.concat(0, parts.toArray(new INDArray[0]));
     }
 
     private ProgressBar progressBar(int epoch, int batches) {
@@ -187,6 +206,7 @@ public final class VaeTrainer {
         out.put("test_loss", m.testLoss());
         out.put("test_recon", m.testRecon());
         out.put("test_kl", m.testKl());
+        out.put("test_objective", m.testObjective());
         out.put("examples_per_second", m.examplesPerSecond());
         return out;
     }

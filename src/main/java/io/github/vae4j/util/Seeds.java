@@ -36,7 +36,9 @@ public final class Seeds {
         /** z draws of importance sampling (index: the first row of the batch). */
         IMPORTANCE_SAMPLING,
         /** PyTorch-style init of biases and transposed-convolution weights (other weights: DL4J's network seed). */
-        BIAS_INIT
+        BIAS_INIT,
+        /** z draws of a model's own objective on test data (a stream added last: the others keep their seeds). */
+        OBJECTIVE
     }
 
     /** The seed of {@code stream} number {@code index} for a run with seed {@code seed}. */

@@ -111,6 +111,7 @@ class CliRoundTripTest {
         assertEquals("mnist10k", meta.get("datasetId").asText());
         assertEquals(2.0, meta.get("metrics").get("epochs").asDouble());
         assertEquals(2, meta.get("formatVersion").asInt());
+        assertEquals("elbo", meta.get("config").get("objective").get("kind").asText());
     }
 
     /** The conv preset end to end: train (PNGs, metrics, model), then sample, reconstruct, evaluate and info. */
@@ -134,6 +135,58 @@ class CliRoundTripTest {
         assertTrue(ev.get("logLikelihood").asDouble() < 0 && ev.get("negativeElbo").asDouble() > 0, ev.toString());
         Run info = run("info", "--model", model.toString());
         assertEquals("conv", JSON.readTree(info.out()).get("config").get("encoder").get(0).get("type").asText());
+    }
+
+    /**
+     * The objective flags: an IWAE-3 model trains (its train loss is the IWAE bound, its metrics carry the test bound)
+     * and evaluates with its own objective beside the ELBO; an ELBO with free bits and a cyclical schedule trains
+     * with the scheduled weight per epoch; contradicting flags get one-line errors.
+     */
+    @Test
+    void objectiveFlagsTrainAndEvaluateTheChosenBound(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("iwae");
+        Run train = run("train", "--objective", "iwae", "--k", "3", "--epochs", "1", "--max-batches", "4", "--latent", "6",
+                "-o", out.toString(), "--no-progress", "--no-images");
+        assertEquals(0, train.code(), train.err());
+        JsonNode m = JSON.readTree(Files.readAllLines(out.resolve("metrics.jsonl")).get(0));
+        assertTrue(m.get("testObjective").asDouble() > 0 && m.get("testObjective").asDouble() <= m.get("testLoss").asDouble() + 1,
+                "the IWAE-3 test bound is at least about as tight as the ELBO: " + m);
+        JsonNode saved = JSON.readTree(out.resolve("config.json").toFile()).get("objective");
+        assertEquals("iwae", saved.get("kind").asText());
+        assertEquals(3, saved.get("samples").asInt());
+        Run eval = run("evaluate", "--model", out.resolve("model.zip").toString(), "--k", "3", "--elbo-samples", "1",
+                "--max-examples", "40", "--out", dir.resolve("e.json").toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("objective (iwae k=3)"), eval.out());
+        JsonNode ev = JSON.readTree(dir.resolve("e.json").toFile());
+        assertEquals(-ev.get("logLikelihood").asDouble(), ev.get("negativeObjective").asDouble(), 1e-9,
+                "IS with the model's own k is its IWAE bound");
+
+        Path elbo = dir.resolve("elbo");
+        train = run("train", "--free-bits", "0.25", "--kl-schedule", "cyclical:2:0.5", "--beta", "2", "--epochs", "4",
+                "--max-batches", "2", "--latent", "6", "-o", elbo.toString(), "--no-progress", "--no-images");
+        assertEquals(0, train.code(), train.err());
+        List<String> lines = Files.readAllLines(elbo.resolve("metrics.jsonl"));
+        double[] expected = {0, 2, 0, 2};
+        for (int e = 0; e < 4; e++) {
+            assertEquals(expected[e], JSON.readTree(lines.get(e)).get("beta").asDouble(), 1e-12, "epoch " + (e + 1));
+        }
+        assertEquals("elbo beta=2.0 cyclical:2:0.5 freeBits=0.25", run("evaluate", "--model",
+                elbo.resolve("model.zip").toString(), "--k", "2", "--elbo-samples", "1", "--max-examples", "10", "--out",
+                dir.resolve("e2.json").toString()).code() == 0
+                ? JSON.readTree(dir.resolve("e2.json").toFile()).get("objective").asText() : "evaluate failed");
+
+        Run r = run("train", "--objective", "iwae", "-o", dir.resolve("x").toString());
+        assertEquals(1, r.code());
+        assertEquals("vae4j train: error: --objective iwae needs --k N, the samples per example (e.g. --k 5)", r.err().strip());
+        r = run("train", "--objective", "iwae", "--k", "5", "--beta", "4", "-o", dir.resolve("x").toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().strip().startsWith("vae4j train: error: the iwae objective is the importance-weighted bound "
+                + "itself: beta must be 1"), r.err());
+        r = run("train", "--kl-schedule", "sawtooth:3", "-o", dir.resolve("x").toString());
+        assertEquals("vae4j train: error: klSchedule must be constant, linear:N or cyclical:M:R (e.g. linear:10, "
+                + "cyclical:4:0.5), got sawtooth:3", r.err().strip());
+        assertFalse(Files.exists(dir.resolve("x/model.zip")));
     }
 
     @Test

@@ -55,33 +55,121 @@ class KernelsTest {
         INDArray rawLogVar = raw.get(NDArrayIndex.all(), NDArrayIndex.interval(latent, 2 * latent)).dup();
         INDArray logVar = VaeMath.softClamp(rawLogVar, LO, HI);
         INDArray z = VariationalLayerImpl.reparameterize(mu, logVar, eps);
-        double kl = VaeMath.klDivergencePerExample(mu, logVar).sumNumber().doubleValue();
-        // ∂/∂μ (dz·z + β KL) = dz + β μ;  ∂/∂log σ² = ½ dz σ ε + ½ β (σ² − 1);  chain rule through the clamp
-        INDArray sigma = Transforms.exp(logVar.mul(0.5), true);
-        INDArray dMu = dz.add(mu.mul(beta));
-        INDArray dLogVar = dz.mul(sigma).muli(eps).muli(0.5).addi(Transforms.exp(logVar, true).subi(1).muli(0.5 * beta));
-        INDArray dRaw = dLogVar.mul(VaeMath.softClampDerivative(rawLogVar, LO, HI));
-        INDArray dHeads = Nd4j.hstack(dMu, dRaw);
+        INDArray klPerDim = VaeMath.klDivergencePerDimension(mu, logVar).sum(0);
+        // free bits λ: off, then between the 2nd and 3rd smallest dimension's mean KL (two fall below the floor)
+        double[] sorted = klPerDim.div(rows).toDoubleVector();
+        java.util.Arrays.sort(sorted);
+        for (double lambda : new double[] {0, (sorted[1] + sorted[2]) / 2}) {
+            INDArray active = klPerDim.gte(rows * lambda).castTo(DataType.DOUBLE).reshape(1, latent);
+            double kl = Transforms.max(klPerDim, rows * lambda).sumNumber().doubleValue();
+            // ∂/∂μ (dz·z + β KL) = dz + β μ;  ∂/∂log σ² = ½ dz σ ε + ½ β (σ² − 1);  chain rule through the clamp;
+            // the β terms only for the dimensions above the floor
+            INDArray sigma = Transforms.exp(logVar.mul(0.5), true);
+            INDArray dMu = dz.add(mu.mul(beta).muliRowVector(active));
+            INDArray dLogVar = dz.mul(sigma).muli(eps).muli(0.5)
+                    .addi(Transforms.exp(logVar, true).subi(1).muli(0.5 * beta).muliRowVector(active));
+            INDArray dRaw = dLogVar.mul(VaeMath.softClampDerivative(rawLogVar, LO, HI));
+            INDArray dHeads = Nd4j.hstack(dMu, dRaw);
 
-        // the kernel, in the tested precision
+            // the kernel, in the tested precision
+            LatentKernel kernel = new LatentKernel(rows, latent);
+            INDArray zOut = Nd4j.create(type, new long[] {rows, latent}, 'f');
+            double kernelKl = kernel.forward(product.castTo(type).dup('f'), bias.castTo(type).reshape(2 * latent),
+                    eps.castTo(type).dup('f'), zOut, LO, HI, lambda);
+            INDArray dHeadsOut = Nd4j.create(type, new long[] {rows, 2 * latent}, 'f');
+            INDArray biasGrad = Nd4j.create(type, 2 * latent);
+            kernel.backward(dz.castTo(type).dup('f'), beta, dHeadsOut, biasGrad);
+
+            double tol = tolerance(type);
+            assertEquals(kl, kernelKl, tol * Math.abs(kl), "lambda " + lambda);
+            assertTrue(maxRelDiff(zOut, z) < tol, "z differs by " + maxRelDiff(zOut, z));
+            assertTrue(maxRelDiff(dHeadsOut, dHeads) < tol, "gradient differs by " + maxRelDiff(dHeadsOut, dHeads)
+                    + ", lambda " + lambda);
+            INDArray biasSum = dHeads.sum(0);
+            assertTrue(maxRelDiff(biasGrad, biasSum) < tol * rows, "bias gradient differs by "
+                    + maxRelDiff(biasGrad, biasSum));
+        }
+        double tol = tolerance(type);
         LatentKernel kernel = new LatentKernel(rows, latent);
         INDArray zOut = Nd4j.create(type, new long[] {rows, latent}, 'f');
-        double kernelKl = kernel.forward(product.castTo(type).dup('f'), bias.castTo(type).reshape(2 * latent),
+        // inference (no ε): z = μ
+        kernel.forward(product.castTo(type).dup('f'), bias.castTo(type).reshape(2 * latent), null, zOut, LO, HI, 0);
+        assertTrue(maxRelDiff(zOut, mu) < tol);
+    }
+
+    /**
+     * {@link ImportanceSampledLatentKernel} against the definition in double: z_s = μ + σ ⊙ ε_s, r_s = log N(z_s; 0, I)
+     * − log N(z_s; μ, σ²) with the log-densities written out, and the gradient of −log (1/k) Σ_s exp(ℓ_s + r_s) for a
+     * linear stand-in ℓ_s = c_s · z_s of log p(x|z_s), written with the weights w̃ = softmax(ℓ + r).
+     */
+    @ParameterizedTest
+    @EnumSource(value = DataType.class, names = {"DOUBLE", "FLOAT"})
+    void importanceSampledLatentKernelMatchesTheReadableDefinition(DataType type) {
+        int rows = 4;
+        int latent = 3;
+        int k = 5;
+        Nd4j.getRandom().setSeed(17);
+        INDArray product = Nd4j.randn(DataType.DOUBLE, rows, 2 * latent);
+        INDArray bias = Nd4j.randn(DataType.DOUBLE, 1, 2 * latent).muli(0.3);
+        INDArray eps = Nd4j.randn(DataType.DOUBLE, k * rows, latent);
+        INDArray c = Nd4j.randn(DataType.DOUBLE, k * rows, latent);
+
+        INDArray raw = product.addRowVector(bias);
+        INDArray mu = raw.get(NDArrayIndex.all(), NDArrayIndex.interval(0, latent)).dup();
+        INDArray rawLogVar = raw.get(NDArrayIndex.all(), NDArrayIndex.interval(latent, 2 * latent)).dup();
+        INDArray logVar = VaeMath.softClamp(rawLogVar, LO, HI);
+        INDArray muK = Nd4j.tile(mu, k, 1);
+        INDArray logVarK = Nd4j.tile(logVar, k, 1);
+        INDArray sigmaK = Transforms.exp(logVarK.mul(0.5), true);
+        INDArray z = muK.add(sigmaK.mul(eps));
+        double log2pi = Math.log(2 * Math.PI);
+        INDArray logPrior = z.mul(z).addi(log2pi).muli(-0.5).sum(1);
+        INDArray diff = z.sub(muK);
+        INDArray logPosterior = diff.mul(diff).divi(Transforms.exp(logVarK, true)).addi(logVarK).addi(log2pi).muli(-0.5).sum(1);
+        INDArray r = logPrior.sub(logPosterior);
+        // the bound's gradient, with a = ℓ + r and w̃ = softmax over each example's k rows:
+        // ∂L/∂z_s = −w̃_s (c_s − z_s); ∂L/∂μ = Σ_s ∂L/∂z_s; ∂L/∂log σ² = Σ_s ∂L/∂z_s ½ σ ε_s − ½
+        INDArray a = c.mul(z).sum(1).addi(r);
+        double[] w = new double[k * rows];
+        for (int i = 0; i < rows; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int s = 0; s < k; s++) {
+                max = Math.max(max, a.getDouble(s * rows + i));
+            }
+            double sum = 0;
+            for (int s = 0; s < k; s++) {
+                sum += Math.exp(a.getDouble(s * rows + i) - max);
+            }
+            for (int s = 0; s < k; s++) {
+                w[s * rows + i] = Math.exp(a.getDouble(s * rows + i) - max) / sum;
+            }
+        }
+        INDArray wCol = Nd4j.createFromArray(w).reshape(k * rows, 1);
+        INDArray dzFromDecoder = c.neg().muliColumnVector(wCol);     // w̃_s ∂(−ℓ_s)/∂z_s, as the loss and decoder give it
+        INDArray dzTotal = z.sub(c).muliColumnVector(wCol);
+        INDArray dMu = Nd4j.zeros(DataType.DOUBLE, rows, latent);
+        INDArray dLogVar = Nd4j.zeros(DataType.DOUBLE, rows, latent).subi(0.5);
+        for (int s = 0; s < k; s++) {
+            INDArray block = dzTotal.get(NDArrayIndex.interval(s * rows, (s + 1) * rows), NDArrayIndex.all());
+            INDArray e = eps.get(NDArrayIndex.interval(s * rows, (s + 1) * rows), NDArrayIndex.all());
+            dMu.addi(block);
+            dLogVar.addi(block.mul(e).muli(Transforms.exp(logVar.mul(0.5), true)).muli(0.5));
+        }
+        INDArray dHeads = Nd4j.hstack(dMu, dLogVar.muli(VaeMath.softClampDerivative(rawLogVar, LO, HI)));
+
+        ImportanceSampledLatentKernel kernel = new ImportanceSampledLatentKernel(rows, latent, k);
+        INDArray zOut = Nd4j.create(type, new long[] {k * rows, latent}, 'f');
+        double[] logRatio = kernel.forward(product.castTo(type).dup('f'), bias.castTo(type).reshape(2 * latent),
                 eps.castTo(type).dup('f'), zOut, LO, HI);
         INDArray dHeadsOut = Nd4j.create(type, new long[] {rows, 2 * latent}, 'f');
         INDArray biasGrad = Nd4j.create(type, 2 * latent);
-        kernel.backward(dz.castTo(type).dup('f'), beta, dHeadsOut, biasGrad);
+        kernel.backward(dzFromDecoder.castTo(type).dup('f'), w, dHeadsOut, biasGrad);
 
         double tol = tolerance(type);
-        assertEquals(kl, kernelKl, tol * Math.abs(kl));
         assertTrue(maxRelDiff(zOut, z) < tol, "z differs by " + maxRelDiff(zOut, z));
+        assertTrue(maxRelDiff(Nd4j.createFromArray(logRatio), r) < tol, "log p(z) - log q(z|x) differs");
         assertTrue(maxRelDiff(dHeadsOut, dHeads) < tol, "gradient differs by " + maxRelDiff(dHeadsOut, dHeads));
-        INDArray biasSum = dHeads.sum(0);
-        assertTrue(maxRelDiff(biasGrad, biasSum) < tol * rows, "bias gradient differs by " + maxRelDiff(biasGrad, biasSum));
-
-        // inference (no ε): z = μ
-        kernel.forward(product.castTo(type).dup('f'), bias.castTo(type).reshape(2 * latent), null, zOut, LO, HI);
-        assertTrue(maxRelDiff(zOut, mu) < tol);
+        assertTrue(maxRelDiff(biasGrad, dHeads.sum(0)) < tol * rows, "bias gradient differs");
     }
 
     @ParameterizedTest

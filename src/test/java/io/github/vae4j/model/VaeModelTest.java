@@ -162,7 +162,7 @@ class VaeModelTest {
         INDArray x = TestData.binary(8, 20, 3, DataType.DOUBLE);
         VaeModel none = VaeModel.create(SMALL.withOverrides(Map.of("objective", Map.of("beta", 0.0))), DataType.DOUBLE,
                 null);
-        VaeModel warm = VaeModel.create(SMALL.withOverrides(Map.of("objective", Map.of("beta", 2.0, "klWarmupEpochs", 3))),
+        VaeModel warm = VaeModel.create(SMALL.withOverrides(Map.of("objective", Map.of("beta", 2.0, "klSchedule", "linear:3"))),
                 DataType.DOUBLE, null);
         double kl = warm.elbo(x, 1, 0).meanKl();
         double[] expectedWeight = {0.5, 1.0, 1.5, 2.0, 2.0};

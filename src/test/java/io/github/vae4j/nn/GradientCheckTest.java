@@ -1,5 +1,6 @@
 package io.github.vae4j.nn;
 
+import io.github.vae4j.config.Objective;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.engine.BiasActivationKernel;
 import io.github.vae4j.engine.GemmDenseLayer;
@@ -188,6 +189,83 @@ class GradientCheckTest {
                 .inputs(new INDArray[] {x}).labels(new INDArray[] {x})
                 .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-8)
                 .callEachIter(n -> Nd4j.getRandom().setSeed(RNG))), "gradient check failed: conv graph " + likelihood);
+    }
+
+    static Stream<Arguments> objectives() {
+        return Stream.of(
+                Arguments.of("iwae k=3 bernoulli", Objective.iwae(3), new LossBernoulli(), Activation.SIGMOID),
+                Arguments.of("iwae k=2 gaussian", Objective.iwae(2), new LossGaussian(0.7), Activation.IDENTITY),
+                Arguments.of("iwae k=4 gaussian-learned", Objective.iwae(4), new LossGaussianLearnedVariance(),
+                        Activation.IDENTITY),
+                Arguments.of("free bits 1e-4 (all dimensions above)", Objective.elbo().withFreeBits(1e-4),
+                        new LossBernoulli(), Activation.SIGMOID),
+                Arguments.of("free bits 2 (all dimensions below)", Objective.elbo(2.0, "constant").withFreeBits(2),
+                        new LossBernoulli(), Activation.SIGMOID),
+                Arguments.of("cyclical beta 3", Objective.elbo(3.0, "cyclical:2:0.5"), new LossBernoulli(),
+                        Activation.SIGMOID));
+    }
+
+    /**
+     * Every objective in both network types: the IWAE bound (the variational layer's k samples, the loss's
+     * log-sum-exp and the importance weights both ways), free bits with every dimension above and below its floor,
+     * and a scheduled KL weight (epoch 1 of a cyclical schedule over 4 epochs).
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("objectives")
+    void objective(String name, Objective objective, ReconstructionLoss loss, Activation outAct) {
+        ComputationGraph graph = new ComputationGraph(base().graphBuilder()
+                .addInputs("x")
+                .setInputTypes(InputType.feedForward(N_IN))
+                .addLayer("enc", new GemmDenseLayer.Builder().nOut(HIDDEN).inputGradient(false).build(), "x")
+                .addLayer("z", new VariationalLayer.Builder().nOut(LATENT).objective(objective).trainingEpochs(4).build(),
+                        "enc")
+                .addLayer("dec", new GemmDenseLayer.Builder().nOut(HIDDEN).build(), "z")
+                .addLayer("px", new GemmOutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build(),
+                        "dec")
+                .setOutputs("px")
+                .build());
+        graph.init();
+        graph.incrementEpochCount();
+        INDArray x = data(loss);
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(graph)
+                .inputs(new INDArray[] {x}).labels(new INDArray[] {x})
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-10)
+                .callEachIter(n -> Nd4j.getRandom().setSeed(RNG))), "gradient check failed: " + name);
+
+        MultiLayerNetwork mln = new MultiLayerNetwork(base().list()
+                .layer(new GemmDenseLayer.Builder().nIn(N_IN).nOut(HIDDEN).inputGradient(false).build())
+                .layer(new VariationalLayer.Builder().nOut(LATENT).objective(objective).trainingEpochs(4).build())
+                .layer(new GemmDenseLayer.Builder().nOut(HIDDEN).build())
+                .layer(new GemmOutputLayer.Builder(loss).nOut(loss.outputSize(N_IN)).activation(outAct).build())
+                .setInputType(InputType.feedForward(N_IN))
+                .build());
+        mln.init();
+        mln.incrementEpochCount();
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(mln).input(x).labels(x)
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-10)
+                .callEachIter(n -> Nd4j.getRandom().setSeed(RNG))), "gradient check failed: " + name
+                + " (MultiLayerNetwork)");
+    }
+
+    /** The IWAE objective through a conv VAE from the builder: k samples through the deconv head and loss layer. */
+    @org.junit.jupiter.api.Test
+    void importanceWeightedConvolutionalGraph() {
+        VaeConfig c = VaeConfig.fromJson("{\"inputShape\": [1, 6, 6],"
+                + " \"encoder\": [{\"type\": \"conv\", \"filters\": 2, \"kernel\": 3, \"stride\": 2, \"padding\": 1},"
+                + "               {\"type\": \"dense\", \"width\": 5}],"
+                + " \"latentSize\": 2,"
+                + " \"decoder\": [{\"type\": \"dense\", \"width\": 12},"
+                + "               {\"type\": \"reshape\", \"channels\": 3, \"height\": 2, \"width\": 2},"
+                + "               {\"type\": \"deconv\", \"filters\": 2, \"kernel\": 3, \"stride\": 2, \"padding\": 1}],"
+                + " \"outputHead\": {\"type\": \"deconv\", \"kernel\": 4, \"stride\": 2, \"padding\": 1},"
+                + " \"activation\": \"tanh\", \"updater\": \"SGD\", \"learningRate\": 1.0, \"seed\": 3,"
+                + " \"objective\": {\"kind\": \"iwae\", \"samples\": 3}}");
+        ComputationGraph net = VaeNetwork.build(c, DataType.DOUBLE);
+        INDArray x = TestData.unit(MINIBATCH, 36, 7, DataType.DOUBLE);
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                .inputs(new INDArray[] {x}).labels(new INDArray[] {x})
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-8)
+                .callEachIter(n -> Nd4j.getRandom().setSeed(RNG))), "gradient check failed: IWAE conv graph");
     }
 
     private static INDArray data(ReconstructionLoss loss) {
