@@ -51,16 +51,21 @@ public final class EvaluateCommand implements Callable<Integer> {
         VaeModel m = loaded.model();
         DataSplit split = loaded.split();
         INDArray x = split.testX();
+        int[] labels = split.testLabelArray();
         if (maxExamples > 0 && maxExamples < x.size(0)) {
             x = x.get(NDArrayIndex.interval(0, maxExamples), NDArrayIndex.all());
+            labels = labels == null ? null : java.util.Arrays.copyOf(labels, maxExamples);
         }
-        Evaluation e = Evaluator.evaluate(m, x, elboSamples, k, m.config().objective(), seed);
+        // a conditional model is evaluated on [x | y]: its ELBO and importance sampling estimate log p(x|y)
+        Evaluation e = Evaluator.evaluate(m.joint(), m.jointInput(x, labels), elboSamples, k, m.config().objective(),
+                seed);
         System.out.printf(Locale.ROOT, "%-34s %12s%n", "metric (nats per example)", "value");
         System.out.printf(Locale.ROOT, "%-34s %12d%n", "test examples", e.examples());
         System.out.printf(Locale.ROOT, "%-34s %12.3f%n", "-ELBO (" + e.elboSamples() + " z draws)", e.negativeElbo());
         System.out.printf(Locale.ROOT, "%-34s %12.3f%n", "  reconstruction -E_q[log p(x|z)]", e.reconstruction());
         System.out.printf(Locale.ROOT, "%-34s %12.3f%n", "  KL(q(z|x) || p(z))", e.kl());
-        System.out.printf(Locale.ROOT, "%-34s %12.3f%n", "log p(x), IS k=" + e.importanceSamples(), e.logLikelihood());
+        System.out.printf(Locale.ROOT, "%-34s %12.3f%n", (m.conditional() ? "log p(x|y), IS k=" : "log p(x), IS k=")
+                + e.importanceSamples(), e.logLikelihood());
         System.out.printf(Locale.ROOT, "%-34s %12.3f%n", "objective (" + e.objective() + ")", e.negativeObjective());
         System.out.printf(Locale.ROOT, "%-34s %9d/%d%n", "active units (Cov > 0.01)", e.activeUnits(), e.latentVariance().length);
         System.out.printf(Locale.ROOT, "%-34s %12.1f%n", "seconds", e.seconds());

@@ -26,6 +26,14 @@ final class ModelArgs {
             throw new IllegalArgumentException("model " + model + " expects " + m.config().inputSize()
                     + " inputs but data set " + split.id() + " has " + split.dimensions() + " dimensions");
         }
+        if (m.conditional() && !split.labelled()) {
+            throw new IllegalArgumentException("model " + model + " is conditional on " + m.classes() + " classes but data "
+                    + "set " + split.id() + " has no labels");
+        }
+        if (m.conditional() && split.classes() > m.classes()) {
+            throw new IllegalArgumentException("model " + model + " knows " + m.classes() + " classes but data set "
+                    + split.id() + " has labels up to " + (split.classes() - 1));
+        }
         return new Loaded(m, split);
     }
 

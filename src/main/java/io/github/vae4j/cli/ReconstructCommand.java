@@ -40,7 +40,8 @@ public final class ReconstructCommand implements Callable<Integer> {
         }
         long k = Math.min(Math.max(n, 1), split.testX().size(0));
         INDArray x = split.testX().get(NDArrayIndex.interval(0, k), NDArrayIndex.all());
-        ImageGrid.writeComparison(x, m.reconstruct(x), 8, out);
+        INDArray y = m.conditional() ? m.oneHot(java.util.Arrays.copyOf(split.testLabelArray(), (int) k)) : null;
+        ImageGrid.writeComparison(x, m.reconstruct(x, y), 8, out);
         System.out.println("wrote " + k + " originals and reconstructions to " + out);
         return 0;
     }

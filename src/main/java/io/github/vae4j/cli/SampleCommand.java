@@ -28,6 +28,11 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "samples.png", paramLabel = "FILE", description = "Output PNG (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--label", paramLabel = "L",
+            description = "Conditional models: the class to sample (--n samples of it), or 'all' for one row of --cols "
+                    + "samples per class (default: all).")
+    String label;
+
     @Override
     public Integer call() throws Exception {
         if (n < 1 || cols < 1) {
@@ -38,8 +43,19 @@ public final class SampleCommand implements Callable<Integer> {
             throw new IllegalArgumentException("model " + model.model + " has " + m.config().inputSize()
                     + " inputs, which are not square images; sample draws images");
         }
-        ImageGrid.write(m.generate(n, seed), cols, out);
-        System.out.println("wrote " + n + " samples to " + out);
+        if (!m.conditional()) {
+            if (label != null) {
+                throw new IllegalArgumentException("--label " + label + " needs a conditional model; " + model.model
+                        + " is not one");
+            }
+            ImageGrid.write(m.generate(n, seed), cols, out);
+            System.out.println("wrote " + n + " samples to " + out);
+            return 0;
+        }
+        int[] labels = GenerateCommand.labels(label, m, n, cols);
+        ImageGrid.write(m.generate(labels, seed), cols, out);
+        System.out.println("wrote " + labels.length + " samples to " + out
+                + (label == null || label.equalsIgnoreCase("all") ? " (one row per class)" : " of class " + label));
         return 0;
     }
 }

@@ -76,6 +76,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--kl-warmup", paramLabel = "N", description = "Shorthand for --kl-schedule linear:N.")
     Integer klWarmup;
 
+    @Option(names = "--conditional", description = "A conditional VAE: encoder and decoder also take the one-hot class "
+            + "label (the classes come from the data's labels).")
+    boolean conditional;
+
     @Option(names = "--seed", paramLabel = "N", description = "Override seed.")
     Long seed;
 
@@ -135,6 +139,9 @@ public final class TrainCommand implements Callable<Integer> {
             o.put("objective", obj);
         }
         put(o, "seed", seed);
+        if (conditional) {
+            o.put("conditional", true);
+        }
         return base.withOverrides(o);
     }
 

@@ -41,6 +41,10 @@ import java.util.stream.Collectors;
  * @param batchSize     examples per minibatch (default 128); ≥ 1
  * @param epochs        passes over the training data (default 30); ≥ 1
  * @param seed          the one seed every random stream derives from (default 42)
+ * @param conditional   a conditional VAE (Sohn et al. 2015): the encoder q(z|x,y) and the decoder p(x|z,y) both take
+ *                      the one-hot class label y as a second network input (default false)
+ * @param classes       classes of y for a conditional VAE; 0 (the default) means "take it from the data's labels" at
+ *                      training time; 0 for an unconditional one
  * @param weightInit    "pytorch" (default): weights and biases U(−1/√fan_in, 1/√fan_in), PyTorch's default for
  *                      {@code nn.Linear}, {@code nn.Conv2d} and {@code nn.ConvTranspose2d} (fan_in = out·k² there);
  *                      or a DL4J {@link WeightInit} name (biases 0)
@@ -61,7 +65,9 @@ public record VaeConfig(
         int batchSize,
         int epochs,
         long seed,
-        String weightInit) {
+        String weightInit,
+        boolean conditional,
+        int classes) {
 
     /** The {@code weightInit} that also draws the biases uniformly, as PyTorch's layers do by default. */
     public static final String PYTORCH_INIT = "pytorch";
@@ -104,8 +110,18 @@ public record VaeConfig(
                     + "epochs (" + epochs + ")");
         }
         weightInit = checkWeightInit(weightInit);
+        if (classes < 0 || (!conditional && classes != 0) || classes == 1) {
+            throw new IllegalArgumentException("classes must be 0 (from the data) or >= 2 for a conditional model and 0 "
+                    + "for an unconditional one, got " + classes + (conditional ? "" : " with conditional=false"));
+        }
+        if (conditional && objective.importanceWeighted() && objective.samples() > 1) {
+            throw new IllegalArgumentException("the iwae objective is not available for conditional models yet (its k "
+                    + "samples per example would need k copies of the label at the decoder), got " + objective.describe());
+        }
         if (!inputShape.isEmpty()) {
-            Architecture.resolve(Shape.of(inputShape), encoder, latentSize, decoder, outputHead, likelihood);
+            // with the classes still to come from the data, two classes stand in: where the label joins is checked
+            Architecture.resolve(Shape.of(inputShape), encoder, latentSize, decoder, outputHead, likelihood,
+                    conditional ? Math.max(classes, 2) : 0);
         }
     }
 
@@ -117,7 +133,7 @@ public record VaeConfig(
     public static VaeConfig defaults() {
         return new VaeConfig(SCHEMA_VERSION, List.of(), List.of(new Block.Dense(400)), 20,
                 List.of(new Block.Dense(400)), OutputHead.dense(), "relu", Likelihood.BERNOULLI, 1.0, Objective.elbo(),
-                UpdaterType.ADAM, 1e-3, 128, 30, 42L, PYTORCH_INIT);
+                UpdaterType.ADAM, 1e-3, 128, 30, 42L, PYTORCH_INIT, false, 0);
     }
 
     /** The layers this config describes; the input shape must be set. */
@@ -137,7 +153,17 @@ public record VaeConfig(
     /** A copy with the input shape set (e.g. from the data); fails if the blocks do not fit it. */
     public VaeConfig withInputShape(List<Integer> shape) {
         return new VaeConfig(schemaVersion, shape, encoder, latentSize, decoder, outputHead, activation, likelihood,
-                gaussianSigma, objective, updater, learningRate, batchSize, epochs, seed, weightInit);
+                gaussianSigma, objective, updater, learningRate, batchSize, epochs, seed, weightInit, conditional,
+                classes);
+    }
+
+    /** A copy of a conditional config with the number of classes set (e.g. from the data). */
+    public VaeConfig withClasses(int n) {
+        if (!conditional) {
+            throw new IllegalStateException("classes apply to a conditional config only");
+        }
+        return new VaeConfig(schemaVersion, inputShape, encoder, latentSize, decoder, outputHead, activation, likelihood,
+                gaussianSigma, objective, updater, learningRate, batchSize, epochs, seed, weightInit, true, n);
     }
 
     /** Activation as DL4J's enum. */
@@ -165,7 +191,8 @@ public record VaeConfig(
     public String describe() {
         return (inputShape.isEmpty() ? "(shape from data)" : Shape.of(inputShape).toString()) + " -" + blocks(encoder)
                 + "- " + latentSize + " -" + blocks(decoder) + "- " + outputHead.type() + " "
-                + likelihood.name().toLowerCase(Locale.ROOT);
+                + likelihood.name().toLowerCase(Locale.ROOT)
+                + (conditional ? ", conditional on " + (classes == 0 ? "the data's" : String.valueOf(classes)) + " classes" : "");
     }
 
     public String toJson() {

@@ -100,10 +100,13 @@ public final class DataSets {
         }
         Path trainImages = trainImages(dir, fashion);
         String name = trainImages.getFileName().toString().toLowerCase(Locale.ROOT);
-        String prefix = name.substring(0, name.indexOf("train"));
-        Optional<Path> trainLabels = find(dir, prefix, List.of("train"), "labels");
-        Optional<Path> testImages = find(dir, prefix, List.of("t10k", "test"), "images");
-        Optional<Path> testLabels = find(dir, prefix, List.of("t10k", "test"), "labels");
+        boolean split = name.contains("train");
+        // NAMEtrain*images*: NAMEtrain*labels* and NAMEt10k*/NAMEtest* beside it; else (generated-images-idx3-ubyte,
+        // as `vae4j generate` writes) the one labels file of the same prefix and a holdout split
+        String prefix = name.substring(0, name.indexOf(split ? "train" : "images"));
+        Optional<Path> trainLabels = find(dir, prefix, List.of(split ? "train" : ""), "labels");
+        Optional<Path> testImages = split ? find(dir, prefix, List.of("t10k", "test"), "images") : Optional.empty();
+        Optional<Path> testLabels = split ? find(dir, prefix, List.of("t10k", "test"), "labels") : Optional.empty();
         List<URI> train = new ArrayList<>(List.of(trainImages.toUri()));
         trainLabels.ifPresent(p -> train.add(p.toUri()));
         Idx tr = readIdx(train);
@@ -131,8 +134,9 @@ public final class DataSets {
         try (IdxRecordReader reader = new IdxRecordReader()) {
             reader.initialize(new CollectionInputSplit(files));
             boolean labelled = reader.hasLabels();
+            // the label as its number (DataVec's "regression" reading): the classes come from the data, not a constant
             DataSetIterator it = labelled
-                    ? new RecordReaderDataSetIterator(reader, READ_BATCH, 1, 10)
+                    ? new RecordReaderDataSetIterator(reader, READ_BATCH, 1, 1, true)
                     : new RecordReaderDataSetIterator(reader, READ_BATCH);
             it.setPreProcessor(new ImagePreProcessingScaler(0, 1));
             List<INDArray> xs = new ArrayList<>();
@@ -141,7 +145,7 @@ public final class DataSets {
                 DataSet ds = it.next();
                 xs.add(ds.getFeatures().castTo(DataType.FLOAT));
                 if (labelled) {
-                    ys.add(ds.getLabels().argMax(1).castTo(DataType.INT));
+                    ys.add(ds.getLabels().reshape(ds.getLabels().size(0)).castTo(DataType.INT));
                 }
             }
             if (xs.isEmpty()) {
@@ -234,12 +238,20 @@ public final class DataSets {
             String n = lower(p);
             return n.contains("train") && n.contains("images") && n.contains("ubyte");
         }).toList();
+        if (candidates.isEmpty()) {
+            // no train/test naming: a single images file (e.g. what `vae4j generate` writes)
+            candidates = list(dir).stream().filter(p -> {
+                String n = lower(p);
+                return n.contains("images") && n.contains("ubyte") && !n.contains("t10k") && !n.contains("test");
+            }).toList();
+        }
         if (candidates.size() > 1 && fashion) {
             List<Path> named = candidates.stream().filter(p -> lower(p).contains("fashion")).toList();
             candidates = named.isEmpty() ? candidates : named;
         }
         if (candidates.isEmpty()) {
-            throw new DataFormatException("no training images (a file named *train*images*ubyte*) in " + dir);
+            throw new DataFormatException("no training images (a file named *train*images*ubyte*, or one *images*ubyte* "
+                    + "file) in " + dir);
         }
         if (candidates.size() > 1) {
             throw new DataFormatException("ambiguous IDX directory " + dir + ": several training image files "

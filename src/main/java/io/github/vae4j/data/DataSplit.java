@@ -33,4 +33,34 @@ public record DataSplit(String id, String sha256, List<Integer> shape, INDArray 
     public long dimensions() {
         return trainX.size(1);
     }
+
+    /** Whether the data has class labels (train and test). */
+    public boolean labelled() {
+        return trainLabels != null && testLabels != null;
+    }
+
+    /**
+     * The number of classes: one more than the largest label of the training and test data; 0 for data without
+     * labels. A negative label is an error naming it.
+     */
+    public int classes() {
+        if (!labelled()) {
+            return 0;
+        }
+        int min = Math.min(trainLabels.minNumber().intValue(), testLabels.minNumber().intValue());
+        if (min < 0) {
+            throw new DataFormatException("data set " + id + " has the label " + min + "; class labels are 0, 1, 2, ...");
+        }
+        return Math.max(trainLabels.maxNumber().intValue(), testLabels.maxNumber().intValue()) + 1;
+    }
+
+    /** The training labels as Java ints (null without labels). */
+    public int[] trainLabelArray() {
+        return trainLabels == null ? null : trainLabels.toIntVector();
+    }
+
+    /** The test labels as Java ints (null without labels). */
+    public int[] testLabelArray() {
+        return testLabels == null ? null : testLabels.toIntVector();
+    }
 }

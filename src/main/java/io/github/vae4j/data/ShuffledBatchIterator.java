@@ -20,6 +20,9 @@ import java.util.Random;
 public class ShuffledBatchIterator implements DataSetIterator {
 
     private final INDArray features;
+    /** Class labels per row and their number, for the batches of a conditional VAE; null and 0 otherwise. */
+    private final int[] classLabels;
+    private final int classes;
     private final int batchSize;
     private final long seed;
     private final int maxBatches;
@@ -30,10 +33,24 @@ public class ShuffledBatchIterator implements DataSetIterator {
     private int batchesServed;
 
     public ShuffledBatchIterator(INDArray features, int batchSize, long seed, int maxBatches) {
+        this(features, null, 0, batchSize, seed, maxBatches);
+    }
+
+    /**
+     * Batches for a conditional VAE: each is a {@link ConditionedBatch} that also holds the one-hot labels of its
+     * rows ({@code classLabels} null: plain batches).
+     */
+    public ShuffledBatchIterator(INDArray features, int[] classLabels, int classes, int batchSize, long seed,
+            int maxBatches) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, got " + batchSize);
         }
+        if (classLabels != null && classLabels.length != features.size(0)) {
+            throw new IllegalArgumentException(classLabels.length + " labels for " + features.size(0) + " examples");
+        }
         this.features = features;
+        this.classLabels = classLabels;
+        this.classes = classes;
         this.batchSize = batchSize;
         this.seed = seed;
         this.maxBatches = maxBatches;
@@ -64,11 +81,20 @@ public class ShuffledBatchIterator implements DataSetIterator {
         // 'f' order: the layout of every activation and pre-activation in vae4j's layers, so the loss compares
         // like with like without a copy (the output layer copies labels of another order)
         INDArray x = Nd4j.pullRows(features, 1, rows, 'f');
-        DataSet ds = new DataSet(x, x);
+        DataSet ds = classLabels == null ? new DataSet(x, x) : new ConditionedBatch(x, oneHot(rows, x));
         if (preProcessor != null) {
             preProcessor.preProcess(ds);
         }
         return ds;
+    }
+
+    /** The one-hot labels of {@code rows}, in x's type and order. */
+    private INDArray oneHot(int[] rows, INDArray x) {
+        INDArray y = Nd4j.create(x.dataType(), new long[] {rows.length, classes}, 'f');
+        for (int i = 0; i < rows.length; i++) {
+            y.putScalar(i, classLabels[rows[i]], 1.0);
+        }
+        return y;
     }
 
     @Override

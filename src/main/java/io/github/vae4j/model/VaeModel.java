@@ -13,10 +13,12 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.dataset.api.preprocessor.DataNormalization;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -39,9 +41,8 @@ public final class VaeModel implements LatentVariableModel {
     private final VaeConfig config;
     private final DataNormalization normalizer;
     private final GraphRunner runner;
-    private final String firstEncoderVertex;
-    private final String firstDecoderVertex;
-    private final String lastDecoderVertex;
+    /** The vertex whose output the variational layer takes (the last encoder layer, or "z-in" with the label). */
+    private final String latentInput;
     private ModelMetadata metadata;
 
     VaeModel(ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer) {
@@ -51,19 +52,23 @@ public final class VaeModel implements LatentVariableModel {
         this.normalizer = normalizer;
         this.runner = new GraphRunner(graph);
         List<String> order = runner.vertexNames();
-        int z = order.indexOf(VaeNetwork.LATENT);
+        List<String> inputs = graph.getConfiguration().getNetworkInputs();
+        List<String> expectedInputs = config.conditional() ? List.of(VaeNetwork.INPUT, VaeNetwork.LABEL)
+                : List.of(VaeNetwork.INPUT);
         int px = order.indexOf(VaeNetwork.OUTPUT);
-        if (z < 0 || px < 0 || px != order.size() - 1 || !(graph.getLayer(VaeNetwork.LATENT) instanceof VariationalLayerImpl)
+        if (!order.contains(VaeNetwork.LATENT) || px != order.size() - 1 || !inputs.equals(expectedInputs)
+                || !(graph.getLayer(VaeNetwork.LATENT) instanceof VariationalLayerImpl)
                 || !(graph.getLayer(VaeNetwork.OUTPUT) instanceof org.deeplearning4j.nn.api.layers.IOutputLayer)
                 || !(VaeNetwork.outputLossOrNull(graph) instanceof ReconstructionLoss)
-                || java.util.Arrays.stream(graph.getVertices()).anyMatch(v -> !v.isInputVertex() && !v.hasLayer())) {
-            throw new IllegalArgumentException("the network does not have vae4j's layout (a chain of layers with a "
-                    + "VariationalLayer '" + VaeNetwork.LATENT + "' and a likelihood loss on the last layer '"
-                    + VaeNetwork.OUTPUT + "'), got vertices " + order);
+                || java.util.Arrays.stream(graph.getVertices()).anyMatch(v -> !v.isInputVertex() && !v.hasLayer()
+                        && !(v instanceof org.deeplearning4j.nn.graph.vertex.impl.MergeVertex)
+                        && !(v instanceof org.deeplearning4j.nn.graph.vertex.impl.PreprocessorVertex))) {
+            throw new IllegalArgumentException("the network does not have vae4j's layout (inputs " + expectedInputs
+                    + ", layers with merge vertices, a VariationalLayer '" + VaeNetwork.LATENT + "' and a likelihood "
+                    + "loss on the last layer '" + VaeNetwork.OUTPUT + "'), got inputs " + inputs + " and vertices "
+                    + order);
         }
-        this.firstEncoderVertex = order.get(0);
-        this.firstDecoderVertex = order.get(z + 1);
-        this.lastDecoderVertex = order.get(px - 1);
+        this.latentInput = runner.inputsOf(VaeNetwork.LATENT).get(0);
     }
 
     /** A new model with freshly initialized float32 weights; the config's input shape must be set. */
@@ -155,13 +160,29 @@ public final class VaeModel implements LatentVariableModel {
         return config.latentSize();
     }
 
-    /** Encodes x into q(z|x): μ (the embedding) and log σ². */
+    /** Whether this is a conditional VAE: the encoder and decoder also take the one-hot label y. */
+    public boolean conditional() {
+        return config.conditional();
+    }
+
+    /** Classes of the label y of a conditional model (0 for an unconditional one). */
+    public int classes() {
+        return config.classes();
+    }
+
+    /** Encodes x into q(z|x): μ (the embedding) and log σ²; for an unconditional model. */
     @Override
     public Posterior encode(INDArray x) {
-        INDArray xs = checkInput(x, inputSize(), "x");
-        INDArray h = firstEncoderVertex.equals(VaeNetwork.LATENT) ? xs
-                : runner.forward(firstEncoderVertex, vertexBefore(VaeNetwork.LATENT), xs);
-        Pair<INDArray, INDArray> q = latentLayer().posterior(h);
+        return encode(x, null);
+    }
+
+    /**
+     * Encodes x into q(z|x, y): μ (the embedding) and log σ²; y is the one-hot label [n, classes] of a conditional
+     * model ({@link #oneHot}), null for an unconditional one.
+     */
+    public Posterior encode(INDArray x, INDArray y) {
+        Map<String, INDArray> given = given(VaeNetwork.INPUT, checkInput(x, inputSize(), "x"), y);
+        Pair<INDArray, INDArray> q = latentLayer().posterior(runner.forward(given, latentInput));
         return new Posterior(q.getFirst(), q.getSecond());
     }
 
@@ -171,18 +192,28 @@ public final class VaeModel implements LatentVariableModel {
         return VariationalLayerImpl.reparameterize(q.mu(), q.logVar(), eps);
     }
 
-    /** The mean of p(x|z) (pixel probabilities for Bernoulli), [n, inputSize]. */
+    /** The mean of p(x|z) (pixel probabilities for Bernoulli), [n, inputSize]; for an unconditional model. */
     public INDArray decode(INDArray z) {
-        INDArray zs = checkInput(z, latentSize(), "z");
-        return likelihood().mean(runner.forward(firstDecoderVertex, VaeNetwork.OUTPUT, zs));
+        return decode(z, null);
     }
 
-    /** decode(μ(x)): the reconstruction at the posterior mean. */
+    /** The mean of p(x|z, y), [n, inputSize]; y one-hot [n, classes] for a conditional model, else null. */
+    public INDArray decode(INDArray z, INDArray y) {
+        Map<String, INDArray> given = given(VaeNetwork.LATENT, checkInput(z, latentSize(), "z"), y);
+        return likelihood().mean(runner.forward(given, VaeNetwork.OUTPUT));
+    }
+
+    /** decode(μ(x)): the reconstruction at the posterior mean; for an unconditional model. */
     public INDArray reconstruct(INDArray x) {
-        return decode(encode(x).mu());
+        return reconstruct(x, null);
     }
 
-    /** n new examples: decode(z) for z ~ N(0, I) drawn with {@code seed}. */
+    /** decode(μ(x, y), y): the reconstruction at the posterior mean (y null for an unconditional model). */
+    public INDArray reconstruct(INDArray x, INDArray y) {
+        return decode(encode(x, y).mu(), y);
+    }
+
+    /** n new examples of an unconditional model: decode(z) for z ~ N(0, I) drawn with {@code seed}. */
     public INDArray generate(int n, long seed) {
         if (n < 1) {
             throw new IllegalArgumentException("number of samples must be >= 1, got " + n);
@@ -190,24 +221,120 @@ public final class VaeModel implements LatentVariableModel {
         return decode(standardNormal(new long[] {n, config.latentSize()}, seed));
     }
 
-    /** Per-example log p(x|z) in nats, [n]: minus the output layer's own per-example loss. */
+    /** One new example per label of a conditional model: decode(z, y) for z ~ N(0, I) drawn with {@code seed}. */
+    public INDArray generate(int[] labels, long seed) {
+        if (labels.length < 1) {
+            throw new IllegalArgumentException("number of samples must be >= 1, got 0");
+        }
+        return decode(standardNormal(new long[] {labels.length, config.latentSize()}, seed), oneHot(labels));
+    }
+
+    /**
+     * The one-hot rows [n, classes] of class labels, in the model's precision; a label outside [0, classes) is an
+     * error naming it.
+     */
+    public INDArray oneHot(int[] labels) {
+        if (!conditional()) {
+            throw new IllegalArgumentException("the model is not conditional: it takes no labels");
+        }
+        INDArray y = Nd4j.zeros(dataType(), labels.length, classes());
+        for (int i = 0; i < labels.length; i++) {
+            if (labels[i] < 0 || labels[i] >= classes()) {
+                throw new IllegalArgumentException("label " + labels[i] + " (row " + i + ") is outside the model's "
+                        + classes() + " classes [0, " + (classes() - 1) + "]");
+            }
+            y.putScalar(i, labels[i], 1.0);
+        }
+        return y;
+    }
+
+    /** Per-example log p(x|z) in nats, [n], of an unconditional model: minus the output layer's own loss. */
     @Override
     public INDArray reconstructionLogLikelihood(INDArray x, INDArray z) {
+        return reconstructionLogLikelihood(x, null, z);
+    }
+
+    /** Per-example log p(x|z, y) in nats, [n] (y null for an unconditional model). */
+    public INDArray reconstructionLogLikelihood(INDArray x, INDArray y, INDArray z) {
         INDArray xs = checkInput(x, inputSize(), "x");
         INDArray zs = checkInput(z, latentSize(), "z");
         if (xs.size(0) != zs.size(0)) {
             throw new IllegalArgumentException("x and z must have the same number of rows, got " + xs.size(0) + " and "
                     + zs.size(0));
         }
-        return runner.outputScores(firstDecoderVertex, VaeNetwork.OUTPUT, zs, xs).negi();
+        return runner.outputScores(given(VaeNetwork.LATENT, zs, y), VaeNetwork.OUTPUT, xs).negi();
     }
 
     /**
      * The ELBO per example with its parts; the reconstruction term averages {@code samples} draws of z ~ q(z|x)
-     * (seeded), the KL term is closed form.
+     * (seeded), the KL term is closed form. For an unconditional model; see {@link #joint()} for a conditional one.
      */
     public Elbo elbo(INDArray x, int samples, long seed) {
         return Elbo.estimate(this, checkInput(x, inputSize(), "x"), samples, seed);
+    }
+
+    /**
+     * The model as evaluation sees it ({@link LatentVariableModel}): for an unconditional model the model itself; for
+     * a conditional one a view whose rows are [x | y] (y one-hot), so that the ELBO and importance sampling estimate
+     * log p(x|y) with the same code. {@link #jointInput} builds those rows.
+     */
+    public LatentVariableModel joint() {
+        return conditional() ? new ConditionalView(this) : this;
+    }
+
+    /** The rows {@link #joint()} takes: x itself, or [x | oneHot(labels)] for a conditional model. */
+    public INDArray jointInput(INDArray x, int[] labels) {
+        if (!conditional()) {
+            return x;
+        }
+        if (labels == null || labels.length != x.size(0)) {
+            throw new IllegalArgumentException("a conditional model needs one label per example, got "
+                    + (labels == null ? "none" : labels.length + " labels") + " for " + x.size(0) + " examples");
+        }
+        return Nd4j.hstack(x.castTo(dataType()), oneHot(labels));
+    }
+
+    /** [x | y] rows of a conditional model, split for its encoder and decoder. */
+    private record ConditionalView(VaeModel model) implements LatentVariableModel {
+        @Override
+        public long inputSize() {
+            return model.inputSize() + model.classes();
+        }
+
+        @Override
+        public int latentSize() {
+            return model.latentSize();
+        }
+
+        @Override
+        public Posterior encode(INDArray xy) {
+            Inputs.checkMatrix(xy, inputSize(), "[x | y]");
+            return model.encode(x(xy), y(xy));
+        }
+
+        @Override
+        public INDArray reconstructionLogLikelihood(INDArray xy, INDArray z) {
+            Inputs.checkMatrix(xy, inputSize(), "[x | y]");
+            return model.reconstructionLogLikelihood(x(xy), y(xy), z);
+        }
+
+        @Override
+        public long decoderValuesPerExample() {
+            return model.decoderValuesPerExample();
+        }
+
+        @Override
+        public LatentVariableModel forThread() {
+            return new ConditionalView(model.forThread());
+        }
+
+        private INDArray x(INDArray xy) {
+            return xy.get(NDArrayIndex.all(), NDArrayIndex.interval(0, model.inputSize())).dup();
+        }
+
+        private INDArray y(INDArray xy) {
+            return xy.get(NDArrayIndex.all(), NDArrayIndex.interval(model.inputSize(), inputSize())).dup();
+        }
     }
 
     // ---- DL4J sharp edges, handled here only ----
@@ -216,9 +343,24 @@ public final class VaeModel implements LatentVariableModel {
         return (VariationalLayerImpl) graph.getLayer(VaeNetwork.LATENT);
     }
 
-    private String vertexBefore(String name) {
-        List<String> order = runner.vertexNames();
-        return order.get(order.indexOf(name) - 1);
+    /** The activations to start from: {@code first} and, for a conditional model, the checked label y. */
+    private Map<String, INDArray> given(String first, INDArray value, INDArray y) {
+        if (!conditional()) {
+            if (y != null) {
+                throw new IllegalArgumentException("the model is not conditional: it takes no labels");
+            }
+            return Map.of(first, value);
+        }
+        if (y == null) {
+            throw new IllegalArgumentException("the model is conditional on " + classes() + " classes: give the one-hot "
+                    + "labels y as well");
+        }
+        INDArray ys = checkInput(y, classes(), "y (one-hot labels)");
+        if (ys.size(0) != value.size(0)) {
+            throw new IllegalArgumentException("y must have one row per example, got " + ys.size(0) + " rows for "
+                    + value.size(0));
+        }
+        return Map.of(first, value, VaeNetwork.LABEL, ys);
     }
 
     private DataType dataType() {

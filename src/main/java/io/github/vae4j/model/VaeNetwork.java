@@ -3,6 +3,7 @@ package io.github.vae4j.model;
 import io.github.vae4j.config.Architecture;
 import io.github.vae4j.config.Block;
 import io.github.vae4j.config.Likelihood;
+import io.github.vae4j.config.Shape;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.engine.FusedGraphUpdater;
 import io.github.vae4j.engine.GemmConvolution2D;
@@ -29,6 +30,9 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.activations.Activation;
@@ -44,7 +48,9 @@ import org.nd4j.linalg.learning.config.Sgd;
 /**
  * Builds the VAE a {@link VaeConfig} describes as one DL4J {@link ComputationGraph}, the only description of the
  * network: input "x" → encoder blocks "enc0", "enc1", … → {@link VariationalLayer} "z" → decoder blocks "dec0", … →
- * output layer "px" with the likelihood's {@link ReconstructionLoss}. A reshape block adds no layer: it becomes the
+ * output layer "px" with the likelihood's {@link ReconstructionLoss}. A conditional VAE has a second input "y", the
+ * one-hot label, which a merge vertex "L-in" joins to the input of the encoder's first dense layer (or of "z") and to
+ * z at the decoder's first layer (see {@link Architecture}). A reshape block adds no layer: it becomes the
  * {@code FeedForwardToCnnPreProcessor} of the next one. A deconv output head is the layer "dec_out" followed by a
  * parameter-free {@code LossLayer} "px". Data enters flat, [n, C·H·W]; DL4J's preprocessors reshape it for
  * convolutions. The graph is trained with plain {@code fit()} on DataSets whose labels are the features.
@@ -56,6 +62,8 @@ import org.nd4j.linalg.learning.config.Sgd;
 public final class VaeNetwork {
 
     public static final String INPUT = "x";
+    /** The second input of a conditional VAE: the one-hot class label y, [n, classes]. */
+    public static final String LABEL = "y";
     public static final String LATENT = "z";
     public static final String OUTPUT = "px";
     /** The deconv output head's layer, when the config has one (the loss layer "px" follows it). */
@@ -113,17 +121,25 @@ public final class VaeNetwork {
                 .graphBuilder()
                 .addInputs(INPUT);
         boolean imageInput = !c.encoder().isEmpty() && c.encoder().get(0) instanceof Block.Conv;
-        g.setInputTypes(imageInput
+        InputType xType = imageInput
                 ? InputType.convolutionalFlat(a.input().height(), a.input().width(), a.input().channels())
-                : InputType.feedForward(a.input().size()));
+                : InputType.feedForward(a.input().size());
+        if (a.conditional()) {
+            g.addInputs(LABEL);
+            g.setInputTypes(xType, InputType.feedForward(a.classes()));
+        } else {
+            g.setInputTypes(xType);
+        }
         String prev = INPUT;
         for (int i = 0; i < a.encoder().size(); i++) {
-            Block b = a.encoder().get(i).block();
-            g.addLayer(encoderLayer(i), hidden(b, layers, i > 0), prev);
+            Architecture.Layer l = a.encoder().get(i);
+            g.addLayer(encoderLayer(i), hidden(l.block(), layers, i > 0 || l.labelInputs() > 0),
+                    joinLabel(g, l, encoderLayer(i), prev, i > 0 ? a.encoder().get(i - 1).out() : null));
             prev = encoderLayer(i);
         }
+        Shape encoded = a.encoder().isEmpty() ? null : a.encoder().get(a.encoder().size() - 1).out();
         g.addLayer(LATENT, new VariationalLayer.Builder().nOut(c.latentSize()).objective(c.objective())
-                .trainingEpochs(c.epochs()).build(), prev);
+                .trainingEpochs(c.epochs()).build(), joinLabel(g, a.latent(), LATENT, prev, encoded));
         prev = LATENT;
         InputPreProcessor reshape = null;
         for (int i = 0; i < a.decoder().size(); i++) {
@@ -132,7 +148,7 @@ public final class VaeNetwork {
                 reshape = new FeedForwardToCnnPreProcessor(r.height(), r.width(), r.channels());
                 continue;
             }
-            g.addLayer(decoderLayer(i), hidden(b, layers, true), reshape, prev);
+            g.addLayer(decoderLayer(i), hidden(b, layers, true), reshape, joinLabel(g, a.decoder().get(i), decoderLayer(i), prev, null));
             reshape = null;
             prev = decoderLayer(i);
         }
@@ -146,9 +162,30 @@ public final class VaeNetwork {
             Layer out = layers == Layers.VAE4J
                     ? new GemmOutputLayer.Builder(loss).nOut(nOut).activation(outputActivation(c)).build()
                     : new OutputLayer.Builder(loss).nOut(nOut).activation(outputActivation(c)).build();
-            g.addLayer(OUTPUT, out, reshape, prev);
+            g.addLayer(OUTPUT, out, reshape, joinLabel(g, a.output(), OUTPUT, prev, null));
         }
         return g.setOutputs(OUTPUT).build();
+    }
+
+    /**
+     * The input of a layer that the one-hot label joins: a vertex "NAME-in" that concatenates the layer's input
+     * (flattened by a vertex "NAME-flat" when a conv layer gives it) with "y"; for any other layer its input as it is.
+     *
+     * @param prevOut the shape of the layer before, when that is a layer of the network (null: the input x or z)
+     */
+    private static String joinLabel(ComputationGraphConfiguration.GraphBuilder g, Architecture.Layer layer, String name,
+            String prev, Shape prevOut) {
+        if (layer.labelInputs() == 0) {
+            return prev;
+        }
+        String flat = prev;
+        if (prevOut != null && prevOut.spatial()) {
+            flat = name + "-flat";
+            g.addVertex(flat, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(prevOut.height(),
+                    prevOut.width(), prevOut.channels())), prev);
+        }
+        g.addVertex(name + "-in", new MergeVertex(), flat, LABEL);
+        return name + "-in";
     }
 
     /** An initialized network for {@code c} with vae4j's layers, ready to train. */

@@ -2,7 +2,10 @@ package io.github.vae4j.train;
 
 import me.tongfei.progressbar.ProgressBar;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import io.github.vae4j.data.ConditionedBatch;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 import java.util.Locale;
@@ -36,12 +39,24 @@ public final class EpochLoop {
     private EpochLoop() {
     }
 
-    /** The step of a vae4j graph: plain {@code fit} on a DataSet whose labels are the features. */
+    /**
+     * The step of a vae4j graph: plain {@code fit} on a DataSet whose labels are the features; for a conditional
+     * graph (inputs x and y) {@code fit} on the MultiDataSet [x, y] → [x] of a {@link ConditionedBatch}.
+     */
     public static Step of(ComputationGraph graph) {
+        boolean conditional = graph.getNumInputArrays() == 2;
         return new Step() {
             @Override
             public void fit(DataSet batch) {
-                graph.fit(batch);
+                if (!conditional) {
+                    graph.fit(batch);
+                    return;
+                }
+                if (!(batch instanceof ConditionedBatch b)) {
+                    throw new IllegalArgumentException("a conditional VAE trains on batches with class labels");
+                }
+                graph.fit(new MultiDataSet(new INDArray[] {b.getFeatures(), b.condition()},
+                        new INDArray[] {b.getLabels()}));
             }
 
             @Override

@@ -10,18 +10,23 @@ import java.nio.file.Path;
 
 /**
  * Each epoch: {@code reconstructions-epochNNN.png} (test inputs over their reconstructions) and
- * {@code samples-epochNNN.png} (decodings of the same 64 prior draws z every epoch, so progress is visible).
+ * {@code samples-epochNNN.png} (decodings of the same 64 prior draws z every epoch, so progress is visible; for a
+ * conditional model one row per class, up to 16 classes, of 8 draws each).
  * Does nothing when the data are not square images.
  */
 public class ImageListener implements EpochListener {
 
     private final Path dir;
     private final INDArray testImages;
+    private final int[] testLabels;
     private final long sampleSeed;
 
-    public ImageListener(Path dir, INDArray testX, long sampleSeed) {
+    /** testLabels: the test set's class labels (used for a conditional model), or null. */
+    public ImageListener(Path dir, INDArray testX, int[] testLabels, long sampleSeed) {
         this.dir = dir;
-        this.testImages = testX.get(NDArrayIndex.interval(0, Math.min(32, testX.size(0))), NDArrayIndex.all()).dup();
+        int n = (int) Math.min(32, testX.size(0));
+        this.testImages = testX.get(NDArrayIndex.interval(0, n), NDArrayIndex.all()).dup();
+        this.testLabels = testLabels == null ? null : java.util.Arrays.copyOf(testLabels, n);
         this.sampleSeed = sampleSeed;
     }
 
@@ -31,8 +36,24 @@ public class ImageListener implements EpochListener {
             return;
         }
         String suffix = String.format("-epoch%03d.png", m.epoch());
-        ImageGrid.writeComparison(testImages, model.reconstruct(testImages), 8, dir.resolve("reconstructions" + suffix));
-        ImageGrid.write(model.generate(64, sampleSeed), 8, dir.resolve("samples" + suffix));
+        if (model.conditional()) {
+            ImageGrid.writeComparison(testImages, model.reconstruct(testImages, model.oneHot(testLabels)), 8,
+                    dir.resolve("reconstructions" + suffix));
+            ImageGrid.write(model.generate(classGrid(Math.min(model.classes(), 16), 8), sampleSeed), 8,
+                    dir.resolve("samples" + suffix));
+        } else {
+            ImageGrid.writeComparison(testImages, model.reconstruct(testImages), 8, dir.resolve("reconstructions" + suffix));
+            ImageGrid.write(model.generate(64, sampleSeed), 8, dir.resolve("samples" + suffix));
+        }
+    }
+
+    /** Labels for a grid of one row per class: {@code perClass} copies of 0, then of 1, ... */
+    public static int[] classGrid(int classes, int perClass) {
+        int[] labels = new int[classes * perClass];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = i / perClass;
+        }
+        return labels;
     }
 
 }

@@ -8,6 +8,7 @@ import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import io.github.vae4j.eval.Evaluator;
 import io.github.vae4j.model.Elbo;
+import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.Posterior;
 import io.github.vae4j.model.VaeModel;
 import io.github.vae4j.util.Seeds;
@@ -86,12 +87,13 @@ public final class VaeTrainer {
         List<EpochListener> listeners = new ArrayList<>(List.of(new LoggingListener(),
                 new MetricsFileListener(options.outputDir())));
         if (options.images()) {
-            listeners.add(new ImageListener(options.outputDir(), data.testX(),
+            listeners.add(new ImageListener(options.outputDir(), data.testX(), data.testLabelArray(),
                     Seeds.derive(config.seed(), Seeds.Stream.PREVIEW, 0)));
         }
 
-        ShuffledBatchIterator batches = new ShuffledBatchIterator(data.trainX(), config.batchSize(), config.seed(),
-                options.maxBatches());
+        ShuffledBatchIterator batches = new ShuffledBatchIterator(data.trainX(),
+                config.conditional() ? data.trainLabelArray() : null, config.classes(), config.batchSize(),
+                config.seed(), options.maxBatches());
         if (options.binarize()) {
             batches.setPreProcessor(new DynamicBinarization(Seeds.derive(config.seed(), Seeds.Stream.BINARIZATION, 0)));
         }
@@ -102,6 +104,7 @@ public final class VaeTrainer {
         log.info("training {} ({}) on {} ({} train / {} test examples, {} batches per epoch) into {}", config.describe(),
                 config.objective().describe(), data.id(), data.trainX().size(0), data.testX().size(0), batches.batchesPerEpoch(), options.outputDir());
 
+        INDArray testRows = model.jointInput(data.testX(), data.testLabelArray());
         AsyncDataSetIterator prefetched = batches.prefetched();
         try {
             ComputationGraph graph = model.network();
@@ -113,8 +116,8 @@ public final class VaeTrainer {
                 EpochLoop.Pass fit = fitEpoch(graph, prefetched, batches.batchesPerEpoch(), epoch, modelPath);
                 graph.incrementEpochCount();
                 long testSeed = Seeds.derive(config.seed(), Seeds.Stream.TEST_ELBO, epoch);
-                TestPass test = evaluate(model, data.testX(), testSeed);
-                double objective = Evaluator.negativeObjective(model, data.testX(), test.q(),
+                TestPass test = evaluate(model.joint(), testRows, testSeed);
+                double objective = Evaluator.negativeObjective(model.joint(), testRows, test.q(),
                         test.elbo().meanReconstruction(), config.objective(), testSeed);
                 EpochMetrics m = new EpochMetrics(epoch + 1, fit.meanLoss(), test.elbo().meanNegativeElbo(),
                         test.elbo().meanReconstruction(), test.elbo().meanKl(), objective, klWeight, fit.examplesPerSecond(), fit.seconds(),
@@ -136,19 +139,35 @@ public final class VaeTrainer {
     }
 
     /**
-     * The config with its input shape taken from the data when it has none; a shape that does not match the data's
-     * size is an error naming both.
+     * The config with its input shape (and, for a conditional model, its number of classes) taken from the data when
+     * it has none; a shape that does not match the data's size, or labels the config cannot take, are errors naming
+     * both.
      */
     public static VaeConfig forData(VaeConfig config, DataSplit data) {
-        if (config.inputShape().isEmpty()) {
-            return config.withInputShape(data.shape());
-        }
-        if (config.inputSize() != data.dimensions()) {
+        VaeConfig c = config;
+        if (c.inputShape().isEmpty()) {
+            c = c.withInputShape(data.shape());
+        } else if (c.inputSize() != data.dimensions()) {
             throw new IllegalArgumentException("data set " + data.id() + " has examples of shape " + data.shape()
-                    + " (" + data.dimensions() + " values) but the config's inputShape is " + config.inputShape()
-                    + " (" + config.inputSize() + " values)");
+                    + " (" + data.dimensions() + " values) but the config's inputShape is " + c.inputShape()
+                    + " (" + c.inputSize() + " values)");
         }
-        return config;
+        if (!c.conditional()) {
+            return c;
+        }
+        if (!data.labelled()) {
+            throw new IllegalArgumentException("a conditional model needs class labels, but data set " + data.id()
+                    + " has none (IDX: a *labels* file beside the images; CSV: --csv-label-column)");
+        }
+        int classes = data.classes();
+        if (c.classes() == 0) {
+            return c.withClasses(Math.max(classes, 2));
+        }
+        if (classes > c.classes()) {
+            throw new IllegalArgumentException("data set " + data.id() + " has labels up to " + (classes - 1)
+                    + " but the config's classes is " + c.classes());
+        }
+        return c;
     }
 
     private EpochLoop.Pass fitEpoch(ComputationGraph graph, DataSetIterator batches, int batchesPerEpoch, int epoch,
@@ -166,8 +185,11 @@ public final class VaeTrainer {
     record TestPass(Elbo elbo, Posterior q) {
     }
 
-    /** Test negative ELBO (β = 1), one seeded z draw per example, in batches, and the posteriors it used. */
-    static TestPass evaluate(VaeModel model, INDArray x, long seed) {
+    /**
+     * Test negative ELBO (β = 1), one seeded z draw per example, in batches, and the posteriors it used; x holds the
+     * rows the model takes ([x | y] for a conditional model, {@link VaeModel#joint()}).
+     */
+    static TestPass evaluate(LatentVariableModel model, INDArray x, long seed) {
         long n = x.size(0);
         List<INDArray> recon = new ArrayList<>();
         List<INDArray> kl = new ArrayList<>();

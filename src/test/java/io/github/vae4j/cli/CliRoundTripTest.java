@@ -189,6 +189,75 @@ class CliRoundTripTest {
         assertFalse(Files.exists(dir.resolve("x/model.zip")));
     }
 
+    /**
+     * The conditional VAE end to end: train on mnist10k's labels (10 classes read from the data), sample one digit
+     * and a grid with one row per class, generate IDX files (with labels drawn uniformly, and of one class), train
+     * again on what was generated, evaluate log p(x|y).
+     */
+    @Test
+    void conditionalModelTrainsSamplesGeneratesAndReadsItsOwnOutputBack(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("cvae");
+        Run train = run("train", "--config", "configs/cvae-mnist.json", "--epochs", "1", "--max-batches", "5",
+                "--latent", "6", "-o", out.toString(), "--no-progress");
+        assertEquals(0, train.code(), train.err());
+        JsonNode config = JSON.readTree(out.resolve("config.json").toFile());
+        assertTrue(config.get("conditional").asBoolean());
+        assertEquals(10, config.get("classes").asInt(), "the classes come from the data");
+        BufferedImage samples = ImageIO.read(out.resolve("samples-epoch001.png").toFile());
+        assertEquals(10 * 30 + 2, samples.getHeight(), "one row per class");
+        String model = out.resolve("model.zip").toString();
+
+        Run one = run("sample", "--model", model, "--label", "3", "--n", "16", "--out", dir.resolve("three.png").toString());
+        assertEquals(0, one.code(), one.err());
+        assertTrue(one.out().contains("of class 3"), one.out());
+        Run all = run("sample", "--model", model, "--label", "all", "--cols", "5", "--out", dir.resolve("all.png").toString());
+        assertEquals(0, all.code(), all.err());
+        BufferedImage grid = ImageIO.read(dir.resolve("all.png").toFile());
+        assertEquals(5 * 30 + 2, grid.getWidth());
+        assertEquals(10 * 30 + 2, grid.getHeight());
+        Run bad = run("sample", "--model", model, "--label", "12", "--out", dir.resolve("x.png").toString());
+        assertEquals(1, bad.code());
+        assertEquals("vae4j sample: error: label 12 (row 0) is outside the model's 10 classes [0, 9]", bad.err().strip());
+
+        assertEquals(0, run("reconstruct", "--model", model, "--n", "8", "--out", dir.resolve("r.png").toString()).code());
+
+        Path gen = dir.resolve("gen");
+        Run g = run("generate", "--model", model, "--n", "300", "--out", gen.toString());
+        assertEquals(0, g.code(), g.err());
+        byte[] labels = Files.readAllBytes(gen.resolve("generated-labels-idx1-ubyte"));
+        assertEquals(8 + 300, labels.length);
+        java.util.Set<Integer> classes = new java.util.HashSet<>();
+        for (int i = 8; i < labels.length; i++) {
+            classes.add((int) labels[i]);
+        }
+        assertEquals(10, classes.size(), "labels drawn uniformly over the 10 classes");
+        assertEquals(16 + 300 * 784, Files.size(gen.resolve("generated-images-idx3-ubyte")));
+        assertNotNull(ImageIO.read(gen.resolve("generated.png").toFile()));
+
+        Path sevens = dir.resolve("sevens");
+        assertEquals(0, run("generate", "--model", model, "--n", "20", "--label", "7", "--out", sevens.toString()).code());
+        byte[] seven = Files.readAllBytes(sevens.resolve("generated-labels-idx1-ubyte"));
+        for (int i = 8; i < seven.length; i++) {
+            assertEquals(7, seven[i]);
+        }
+
+        Path again = dir.resolve("again");
+        Run back = run("train", "--conditional", "--data", "idx:" + gen, "--epochs", "1", "--latent", "4",
+                "-o", again.toString(), "--no-progress", "--no-images");
+        assertEquals(0, back.code(), back.err());
+        assertEquals(10, JSON.readTree(again.resolve("config.json").toFile()).get("classes").asInt());
+
+        Run eval = run("evaluate", "--model", model, "--k", "5", "--elbo-samples", "1", "--max-examples", "30",
+                "--out", dir.resolve("e.json").toString());
+        assertEquals(0, eval.code(), eval.err());
+        assertTrue(eval.out().contains("log p(x|y), IS k=5"), eval.out());
+
+        Path csv = Files.writeString(dir.resolve("nolabels.csv"), "1,2\n3,4\n5,6\n7,8\n9,9\n1,1\n2,2\n3,3\n4,4\n5,5\n");
+        Run noLabels = run("train", "--conditional", "--data", "csv:" + csv, "-o", dir.resolve("n").toString());
+        assertEquals(1, noLabels.code());
+        assertTrue(noLabels.err().contains("a conditional model needs class labels, but data set csv:"), noLabels.err());
+    }
+
     @Test
     void badInputGivesOneLineErrorsAndNonZeroExit(@TempDir Path dir) throws Exception {
         Run r = run("train", "--latent", "0", "-o", dir.resolve("x").toString());

@@ -268,6 +268,40 @@ class GradientCheckTest {
                 .callEachIter(n -> Nd4j.getRandom().setSeed(RNG))), "gradient check failed: IWAE conv graph");
     }
 
+    /**
+     * Conditional VAEs from the builder, inputs x and the one-hot y: a dense one (y joins the first encoder layer and
+     * z) and a conv one (y joins the flattened conv features at the dense encoder layer and z at the decoder), the
+     * second with β = 2 and free bits.
+     */
+    @ParameterizedTest(name = "conditional {0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"dense", "conv"})
+    void conditionalGraphFromTheBuilder(String kind) {
+        String blocks = kind.equals("dense")
+                ? " \"inputShape\": [6], \"encoder\": [{\"type\": \"dense\", \"width\": 5}], \"latentSize\": 2,"
+                + " \"decoder\": [{\"type\": \"dense\", \"width\": 5}],"
+                : " \"inputShape\": [1, 6, 6],"
+                + " \"encoder\": [{\"type\": \"conv\", \"filters\": 2, \"kernel\": 3, \"stride\": 2, \"padding\": 1},"
+                + "               {\"type\": \"dense\", \"width\": 5}], \"latentSize\": 2,"
+                + " \"decoder\": [{\"type\": \"dense\", \"width\": 12},"
+                + "               {\"type\": \"reshape\", \"channels\": 3, \"height\": 2, \"width\": 2},"
+                + "               {\"type\": \"deconv\", \"filters\": 2, \"kernel\": 3, \"stride\": 2, \"padding\": 1}],"
+                + " \"outputHead\": {\"type\": \"deconv\", \"kernel\": 4, \"stride\": 2, \"padding\": 1},"
+                + " \"objective\": {\"beta\": 2.0, \"freeBits\": 0.001},";
+        VaeConfig c = VaeConfig.fromJson("{" + blocks + " \"conditional\": true, \"classes\": 3,"
+                + " \"activation\": \"tanh\", \"updater\": \"SGD\", \"learningRate\": 1.0, \"seed\": 3}");
+        ComputationGraph net = VaeNetwork.build(c, DataType.DOUBLE);
+        int d = kind.equals("dense") ? 6 : 36;
+        INDArray x = TestData.unit(MINIBATCH, d, 7, DataType.DOUBLE);
+        INDArray y = Nd4j.zeros(DataType.DOUBLE, MINIBATCH, 3);
+        for (int i = 0; i < MINIBATCH; i++) {
+            y.putScalar(i, i % 3, 1.0);
+        }
+        assertTrue(GradientCheckUtil.checkGradients(new GradientCheckUtil.GraphConfig().net(net)
+                .inputs(new INDArray[] {x, y}).labels(new INDArray[] {x})
+                .epsilon(1e-6).maxRelError(1e-5).minAbsoluteError(1e-8)
+                .callEachIter(n -> Nd4j.getRandom().setSeed(RNG))), "gradient check failed: conditional " + kind);
+    }
+
     private static INDArray data(ReconstructionLoss loss) {
         return loss instanceof LossBernoulli
                 ? TestData.unit(MINIBATCH, N_IN, 7, DataType.DOUBLE)
