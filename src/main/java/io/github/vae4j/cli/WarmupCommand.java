@@ -15,7 +15,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code vae4j warmup} (hidden): runs the everyday commands once on tiny inputs in a temporary directory (train one
- * short epoch of the reference MLP and, when given, of a conv preset; sample; reconstruct; evaluate; info), so that
+ * short epoch of the reference MLP, of a conditional one and, when given, of a conv preset; sample; reconstruct;
+ * evaluate; info; generate), so that
  * one JVM loads the classes they all need. The launcher runs it once per build with
  * {@code -XX:ArchiveClassesAtExit} to write the class-data-sharing archive that later runs map at start-up
  * (docs/performance.md, "Start-up"). Nothing is written outside the temporary directory, which is deleted.
@@ -43,6 +44,10 @@ public final class WarmupCommand implements Callable<Integer> {
             runs.add(new String[] {"evaluate", "--model", dir + "/mlp/model.zip", "--k", "2", "--elbo-samples", "1",
                     "--max-examples", "16", "--out", dir + "/e.json"});
             runs.add(new String[] {"info", "--model", dir + "/mlp/model.zip"});
+            // the conditional graph (merge vertices, a second input) and generate's IDX writer
+            runs.add(new String[] {"train", "--conditional", "--epochs", "1", "--max-batches", "2", "--no-progress",
+                    "--no-images", "-o", dir + "/cvae"});
+            runs.add(new String[] {"generate", "--model", dir + "/cvae/model.zip", "--n", "4", "--out", dir + "/gen"});
             for (String[] args : runs) {
                 int rc = Vae4jCli.execute(args);
                 if (rc != 0) {
