@@ -252,6 +252,20 @@ class CliRoundTripTest {
         assertEquals(0, eval.code(), eval.err());
         assertTrue(eval.out().contains("log p(x|y), IS k=5"), eval.out());
 
+        // the CSV label column: 3 classes read from the data
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            rows.append(i % 7).append(',').append(i % 3).append(',').append((i * 5) % 11).append('\n');
+        }
+        Path labelled = Files.writeString(dir.resolve("labelled.csv"), rows.toString());
+        Run csvTrain = run("train", "--conditional", "--data", "csv:" + labelled, "--csv-label-column", "1",
+                "--encoder", "4", "--decoder", "4", "--latent", "2", "--epochs", "1", "-o", dir.resolve("c").toString(),
+                "--no-progress");
+        assertEquals(0, csvTrain.code(), csvTrain.err());
+        JsonNode csvConfig = JSON.readTree(dir.resolve("c/config.json").toFile());
+        assertEquals(3, csvConfig.get("classes").asInt());
+        assertEquals(2, csvConfig.get("inputShape").get(0).asInt(), "the label column is not an input");
+
         Path csv = Files.writeString(dir.resolve("nolabels.csv"), "1,2\n3,4\n5,6\n7,8\n9,9\n1,1\n2,2\n3,3\n4,4\n5,5\n");
         Run noLabels = run("train", "--conditional", "--data", "csv:" + csv, "-o", dir.resolve("n").toString());
         assertEquals(1, noLabels.code());
