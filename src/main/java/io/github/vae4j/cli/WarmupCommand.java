@@ -44,7 +44,7 @@ public final class WarmupCommand implements Callable<Integer> {
             runs.add(new String[] {"evaluate", "--model", dir + "/mlp/model.zip", "--k", "2", "--elbo-samples", "1",
                     "--max-examples", "16", "--out", dir + "/e.json"});
             runs.add(new String[] {"info", "--model", dir + "/mlp/model.zip"});
-            // the conditional graph (merge vertices, a second input) and generate's IDX writer
+            // the conditional graph (label-join vertices, a second input) and generate's IDX writer
             runs.add(new String[] {"train", "--conditional", "--epochs", "1", "--max-batches", "2", "--no-progress",
                     "--no-images", "-o", dir + "/cvae"});
             runs.add(new String[] {"generate", "--model", dir + "/cvae/model.zip", "--n", "4", "--out", dir + "/gen"});

@@ -114,10 +114,6 @@ public record VaeConfig(
             throw new IllegalArgumentException("classes must be 0 (from the data) or >= 2 for a conditional model and 0 "
                     + "for an unconditional one, got " + classes + (conditional ? "" : " with conditional=false"));
         }
-        if (conditional && objective.importanceWeighted() && objective.samples() > 1) {
-            throw new IllegalArgumentException("the iwae objective is not available for conditional models yet (its k "
-                    + "samples per example would need k copies of the label at the decoder), got " + objective.describe());
-        }
         if (!inputShape.isEmpty()) {
             // with the classes still to come from the data, two classes stand in: where the label joins is checked
             Architecture.resolve(Shape.of(inputShape), encoder, latentSize, decoder, outputHead, likelihood,

@@ -61,10 +61,10 @@ public final class VaeModel implements LatentVariableModel {
                 || !(graph.getLayer(VaeNetwork.OUTPUT) instanceof org.deeplearning4j.nn.api.layers.IOutputLayer)
                 || !(VaeNetwork.outputLossOrNull(graph) instanceof ReconstructionLoss)
                 || java.util.Arrays.stream(graph.getVertices()).anyMatch(v -> !v.isInputVertex() && !v.hasLayer()
-                        && !(v instanceof org.deeplearning4j.nn.graph.vertex.impl.MergeVertex)
+                        && !(v instanceof io.github.vae4j.nn.LabelJoinVertexImpl)
                         && !(v instanceof org.deeplearning4j.nn.graph.vertex.impl.PreprocessorVertex))) {
             throw new IllegalArgumentException("the network does not have vae4j's layout (inputs " + expectedInputs
-                    + ", layers with merge vertices, a VariationalLayer '" + VaeNetwork.LATENT + "' and a likelihood "
+                    + ", layers with label-join vertices, a VariationalLayer '" + VaeNetwork.LATENT + "' and a likelihood "
                     + "loss on the last layer '" + VaeNetwork.OUTPUT + "'), got inputs " + inputs + " and vertices "
                     + order);
         }

@@ -11,6 +11,7 @@ import io.github.vae4j.engine.GemmDeconvolution2D;
 import io.github.vae4j.engine.GemmDenseLayer;
 import io.github.vae4j.engine.GemmOutputLayer;
 import io.github.vae4j.engine.OnePassAdam;
+import io.github.vae4j.nn.LabelJoinVertex;
 import io.github.vae4j.nn.LossBernoulli;
 import io.github.vae4j.nn.LossGaussian;
 import io.github.vae4j.nn.LossGaussianLearnedVariance;
@@ -30,7 +31,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
@@ -49,7 +49,7 @@ import org.nd4j.linalg.learning.config.Sgd;
  * Builds the VAE a {@link VaeConfig} describes as one DL4J {@link ComputationGraph}, the only description of the
  * network: input "x" → encoder blocks "enc0", "enc1", … → {@link VariationalLayer} "z" → decoder blocks "dec0", … →
  * output layer "px" with the likelihood's {@link ReconstructionLoss}. A conditional VAE has a second input "y", the
- * one-hot label, which a merge vertex "L-in" joins to the input of the encoder's first dense layer (or of "z") and to
+ * one-hot label, which a {@link LabelJoinVertex} "L-in" joins to the input of the encoder's first dense layer (or of "z") and to
  * z at the decoder's first layer (see {@link Architecture}). A reshape block adds no layer: it becomes the
  * {@code FeedForwardToCnnPreProcessor} of the next one. A deconv output head is the layer "dec_out" followed by a
  * parameter-free {@code LossLayer} "px". Data enters flat, [n, C·H·W]; DL4J's preprocessors reshape it for
@@ -168,7 +168,7 @@ public final class VaeNetwork {
     }
 
     /**
-     * The input of a layer that the one-hot label joins: a vertex "NAME-in" that concatenates the layer's input
+     * The input of a layer that the one-hot label joins: a {@link LabelJoinVertex} "NAME-in" that concatenates the layer's input
      * (flattened by a vertex "NAME-flat" when a conv layer gives it) with "y"; for any other layer its input as it is.
      *
      * @param prevOut the shape of the layer before, when that is a layer of the network (null: the input x or z)
@@ -184,7 +184,7 @@ public final class VaeNetwork {
             g.addVertex(flat, new PreprocessorVertex(new CnnToFeedForwardPreProcessor(prevOut.height(),
                     prevOut.width(), prevOut.channels())), prev);
         }
-        g.addVertex(name + "-in", new MergeVertex(), flat, LABEL);
+        g.addVertex(name + "-in", new LabelJoinVertex(), flat, LABEL);
         return name + "-in";
     }
 

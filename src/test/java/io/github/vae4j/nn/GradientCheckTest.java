@@ -271,7 +271,7 @@ class GradientCheckTest {
     /**
      * Conditional VAEs from the builder, inputs x and the one-hot y: a dense one (y joins the first encoder layer and
      * z) and a conv one (y joins the flattened conv features at the dense encoder layer and z at the decoder), the
-     * second with β = 2 and free bits.
+     * second trained on IWAE-2 (the label repeated for the k samples at the decoder).
      */
     @ParameterizedTest(name = "conditional {0}")
     @org.junit.jupiter.params.provider.ValueSource(strings = {"dense", "conv"})
@@ -286,7 +286,7 @@ class GradientCheckTest {
                 + "               {\"type\": \"reshape\", \"channels\": 3, \"height\": 2, \"width\": 2},"
                 + "               {\"type\": \"deconv\", \"filters\": 2, \"kernel\": 3, \"stride\": 2, \"padding\": 1}],"
                 + " \"outputHead\": {\"type\": \"deconv\", \"kernel\": 4, \"stride\": 2, \"padding\": 1},"
-                + " \"objective\": {\"beta\": 2.0, \"freeBits\": 0.001},";
+                + " \"objective\": {\"kind\": \"iwae\", \"samples\": 2},";
         VaeConfig c = VaeConfig.fromJson("{" + blocks + " \"conditional\": true, \"classes\": 3,"
                 + " \"activation\": \"tanh\", \"updater\": \"SGD\", \"learningRate\": 1.0, \"seed\": 3}");
         ComputationGraph net = VaeNetwork.build(c, DataType.DOUBLE);
