@@ -75,7 +75,7 @@ class ConditionalModelTest {
         }
         Nd4j.getRandom().setSeed(2);
         double last = m.network().score(batch, true);
-        assertTrue(last < first - 1, "IWAE-3 on a conditional model lowers its bound: " + first + " -> " + last);
+        assertTrue(last < 0.97 * first, "IWAE-3 on a conditional model lowers its bound: " + first + " -> " + last);
     }
 
     @Test
