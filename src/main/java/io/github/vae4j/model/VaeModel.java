@@ -27,9 +27,14 @@ import java.util.Optional;
  *
  * <p>This is the facade the rest of vae4j (and user code) talks to. It owns the DL4J {@link ComputationGraph} built
  * by {@link VaeNetwork} from the {@link VaeConfig}, the provenance {@link ModelMetadata} and an optional input
- * normalizer. Every method runs the graph's own layers (encoder up to "z", decoder from "z"'s successor to "px");
- * there is no second copy of the forward pass. Sign convention: DL4J's training score is the negative ELBO (with the
- * objective's KL weight) in nats per example; {@link #elbo} returns the ELBO itself, per example.
+ * normalizer. Every method runs the graph's own vertices (encoder from "x" up to what feeds "z", decoder from "z"
+ * to "px"); there is no second copy of the forward pass. Sign convention: DL4J's training score is the negative of
+ * the model's objective (the ELBO with its KL weight, or the IWAE bound) in nats per example; {@link #elbo} returns
+ * the ELBO itself, per example.
+ *
+ * <p>A conditional model (Sohn et al. 2015) takes the one-hot class label y [n, classes] beside x and z: its methods
+ * have a y argument ({@link #oneHot} builds it from class indices), and {@link #joint()} presents it to evaluation
+ * as a model of [x | y] rows, so that the ELBO and importance sampling estimate log p(x|y).
  *
  * <p>Inputs are flat [n, inputSize] matrices of already-normalized data (see {@link #normalizer()}); images are
  * flattened channels first, row-major. Methods are inference-only and do not change the parameters. Not
