@@ -76,7 +76,7 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Python with PyTorch (default: /usr/bin/python3, Debian's python3-torch).")
     String python;
 
-    @Option(names = "--out", defaultValue = "bench.json", paramLabel = "FILE", description = "JSON output (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "runs/bench/bench.json", paramLabel = "FILE", description = "JSON output (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown report to FILE.")

@@ -38,7 +38,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the z draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--out", defaultValue = "evaluation.json", paramLabel = "FILE", description = "JSON output (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "runs/evaluate/evaluation.json", paramLabel = "FILE", description = "JSON output (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override

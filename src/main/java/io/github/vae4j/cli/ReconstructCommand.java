@@ -26,7 +26,7 @@ public final class ReconstructCommand implements Callable<Integer> {
     @Option(names = "--n", defaultValue = "32", paramLabel = "N", description = "Test examples to show (default: ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--out", defaultValue = "reconstructions.png", paramLabel = "FILE", description = "Output PNG (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "runs/reconstruct/reconstructions.png", paramLabel = "FILE", description = "Output PNG (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Override

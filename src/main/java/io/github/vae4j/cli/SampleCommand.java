@@ -25,7 +25,7 @@ public final class SampleCommand implements Callable<Integer> {
     @Option(names = "--cols", defaultValue = "8", paramLabel = "N", description = "Grid columns (default: ${DEFAULT-VALUE}).")
     int cols;
 
-    @Option(names = "--out", defaultValue = "samples.png", paramLabel = "FILE", description = "Output PNG (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--out", defaultValue = "runs/sample/samples.png", paramLabel = "FILE", description = "Output PNG (default: ${DEFAULT-VALUE}).")
     Path out;
 
     @Option(names = "--label", paramLabel = "L",
