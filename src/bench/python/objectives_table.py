@@ -29,8 +29,8 @@ def main(root):
         rate = statistics.median(e["examplesPerSecond"] for e in epochs)
         runs.setdefault(m.group(1), []).append((int(m.group(2)), ev, rate, len(epochs)))
     k = next(iter(runs.values()))[0][1]["importanceSamples"]
-    print(f"| variant | objective | seeds | epochs | test log p(x), IS k={k} | test −ELBO | active units | train ex/s (median epoch) |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(f"| variant | objective | seeds | epochs | test log p(x), IS k={k} | test −ELBO | active units |")
+    print("|---|---|---|---|---|---|---|")
     for name in ORDER + sorted(set(runs) - set(ORDER)):
         if name not in runs:
             continue
@@ -38,8 +38,7 @@ def main(root):
         evs = [r[1] for r in rs]
         print(f"| {name} | {evs[0]['objective']} | {','.join(str(r[0]) for r in rs)} | {rs[0][3]} "
               f"| {mean_sd([e['logLikelihood'] for e in evs])} | {mean_sd([e['negativeElbo'] for e in evs])} "
-              f"| {mean_sd([e['activeUnits'] for e in evs], 1)} / {len(evs[0]['klPerDimension'])} "
-              f"| {mean_sd([r[2] for r in rs], 0)} |")
+              f"| {mean_sd([e['activeUnits'] for e in evs], 1)} / {len(evs[0]['klPerDimension'])} |")
 
 
 if __name__ == "__main__":
