@@ -89,7 +89,7 @@ public final class ConditionalBenchmark {
             for (int from = 0; from < perClass; from += BATCH) {
                 int to = Math.min(perClass, from + BATCH);
                 INDArray samples = model.generate(java.util.Arrays.copyOfRange(labels, from, to),
-                        Seeds.derive(seed, Seeds.Stream.PREVIEW, 1000L * c + from));
+                        Seeds.derive(seed, Seeds.Stream.PREVIEW, (long) c * perClass + from));
                 int[] predicted = classifier.predict(samples);
                 for (int p : predicted) {
                     correct += p == c ? 1 : 0;

@@ -86,6 +86,10 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         VaeConfig preset = this.config == null ? VaeConfig.defaults() : VaeConfig.load(this.config);
         VaeConfig config = seed == null ? preset : preset.withOverrides(java.util.Map.of("seed", seed));
+        if (config.conditional()) {
+            throw new IllegalArgumentException("bench measures unconditional models against their baselines; for a "
+                    + "conditional model use vae4j bench-conditional");
+        }
         TrainingBenchmark.Settings settings = new TrainingBenchmark.Settings(epochs, k, elboSamples, maxBatches);
         if (!(gemmSeconds > 0)) {
             throw new IllegalArgumentException("--gemm-seconds must be > 0, got " + gemmSeconds);

@@ -11,7 +11,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -52,10 +54,12 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--n must be >= 1, got " + n);
         }
         VaeModel m = model.load();
+        List<Integer> shape = m.config().inputShape();
         int side = ImageGrid.side(m.config().inputSize());
-        if (side < 0) {
-            throw new IllegalArgumentException("model " + model.model + " has " + m.config().inputSize()
-                    + " inputs, which are not square images; generate writes IDX images");
+        if (side < 0 || (shape.size() == 3 && shape.get(0) != 1) || m.normalizer().isPresent()) {
+            throw new IllegalArgumentException("model " + model.model + " takes examples of shape " + shape
+                    + (m.normalizer().isPresent() ? " with a fitted normalizer" : "")
+                    + "; generate writes IDX images, which need square one-channel pixels in [0, 1]");
         }
         if (label != null && !m.conditional()) {
             throw new IllegalArgumentException("--label " + label + " needs a conditional model; " + model.model
@@ -74,6 +78,9 @@ public final class GenerateCommand implements Callable<Integer> {
         IdxWriter.writeImages(out.resolve(IMAGES), images, side, side);
         if (labels != null) {
             IdxWriter.writeLabels(out.resolve(LABELS), labels);
+        } else {
+            // a labels file of an earlier run would be read back beside these images
+            Files.deleteIfExists(out.resolve(LABELS));
         }
         ImageGrid.write(images.get(NDArrayIndex.interval(0, Math.min(n, 64)), NDArrayIndex.all()), 8, out.resolve(GRID));
         System.out.printf(Locale.ROOT, "wrote %d examples%s to %s%n", n,

@@ -16,7 +16,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * none of schema 1's own fields reads the same in both schemas and is taken as the current one.
  *
  * <p>Schema 2 gave the KL warm-up as {@code objective.klWarmupEpochs: N}; schema 3 has the objective's
- * {@code klSchedule} string, so N becomes {@code "linear:N"} (0 becomes {@code "constant"}).
+ * {@code klSchedule} string, so N becomes {@code "linear:N"} (0 becomes {@code "constant"}). A config without
+ * {@code schemaVersion} that has {@code objective.klWarmupEpochs} is schema 2.
  */
 final class ConfigMigration {
 
@@ -33,7 +34,9 @@ final class ConfigMigration {
         ObjectNode out = json.deepCopy();
         JsonNode v = out.get("schemaVersion");
         boolean schemaOneFields = SCHEMA_ONE_FIELDS.stream().anyMatch(out::has);
-        int version = v == null ? (schemaOneFields ? 1 : VaeConfig.SCHEMA_VERSION) : v.isInt() ? v.asInt() : -1;
+        boolean schemaTwoFields = out.get("objective") instanceof ObjectNode o && o.has("klWarmupEpochs");
+        int version = v == null ? (schemaOneFields ? 1 : schemaTwoFields ? 2 : VaeConfig.SCHEMA_VERSION)
+                : v.isInt() ? v.asInt() : -1;
         if (version < 1 || version > VaeConfig.SCHEMA_VERSION) {
             throw new IllegalArgumentException("config schemaVersion " + (v == null ? "null" : v.toString())
                     + " is not supported: this vae4j reads schema versions 1 to " + VaeConfig.SCHEMA_VERSION);

@@ -241,6 +241,19 @@ class CliRoundTripTest {
             assertEquals(7, seven[i]);
         }
 
+        // an unconditional model writes no labels, and leaves none of an earlier run behind
+        Path plainModel = dir.resolve("plain");
+        assertEquals(0, run("train", "--epochs", "1", "--max-batches", "2", "--latent", "3", "-o", plainModel.toString(),
+                "--no-progress", "--no-images").code());
+        Path mixed = dir.resolve("mixed");
+        assertEquals(0, run("generate", "--model", model, "--n", "10", "--out", mixed.toString()).code());
+        assertEquals(0, run("generate", "--model", plainModel.resolve("model.zip").toString(), "--n", "10", "--out",
+                mixed.toString()).code());
+        assertFalse(Files.exists(mixed.resolve("generated-labels-idx1-ubyte")));
+        Run noBench = run("bench", "--config", "configs/cvae-mnist.json");
+        assertEquals(1, noBench.code());
+        assertTrue(noBench.err().contains("for a conditional model use vae4j bench-conditional"), noBench.err());
+
         Path again = dir.resolve("again");
         Run back = run("train", "--conditional", "--data", "idx:" + gen, "--epochs", "1", "--latent", "4",
                 "-o", again.toString(), "--no-progress", "--no-images");

@@ -125,6 +125,8 @@ class VaeConfigTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> VaeConfig.fromJson("{\"schemaVersion\": 2, \"objective\": {\"klWarmupEpochs\": -2}}"));
         assertEquals("klWarmupEpochs must be >= 0, got -2", e.getMessage());
+        assertEquals(Objective.elbo(1.0, "linear:10"), VaeConfig.fromJson("{\"objective\": {\"klWarmupEpochs\": 10}}")
+                .objective(), "an unversioned config with the schema-2 field reads as schema 2");
         e = assertThrows(IllegalArgumentException.class,
                 () -> VaeConfig.fromJson("{\"schemaVersion\": 3, \"objective\": {\"klWarmupEpochs\": 2}}"));
         assertTrue(e.getMessage().startsWith("unknown config field 'objective.klWarmupEpochs'"), e.getMessage());
