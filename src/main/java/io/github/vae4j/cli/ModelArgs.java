@@ -37,6 +37,17 @@ final class ModelArgs {
         return new Loaded(m, split);
     }
 
+    /** As {@link #loadWithData}, for a command that draws the data as images: they must be square. */
+    Loaded loadWithImages(DataArgs data, String command) throws IOException {
+        Loaded loaded = loadWithData(data);
+        DataSplit split = loaded.split();
+        if (io.github.vae4j.viz.ImageGrid.side(split.dimensions()) < 0) {
+            throw new IllegalArgumentException("data set " + split.id() + " has " + split.dimensions()
+                    + " dimensions, which are not square images; " + command + " draws images");
+        }
+        return loaded;
+    }
+
     record Loaded(VaeModel model, DataSplit split) {
     }
 }

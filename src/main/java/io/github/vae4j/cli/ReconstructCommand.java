@@ -31,13 +31,9 @@ public final class ReconstructCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ModelArgs.Loaded loaded = model.loadWithData(data);
+        ModelArgs.Loaded loaded = model.loadWithImages(data, "reconstruct");
         VaeModel m = loaded.model();
         DataSplit split = loaded.split();
-        if (ImageGrid.side(split.dimensions()) < 0) {
-            throw new IllegalArgumentException("data set " + split.id() + " has " + split.dimensions()
-                    + " dimensions, which are not square images; reconstruct draws images");
-        }
         long k = Math.min(Math.max(n, 1), split.testX().size(0));
         INDArray x = split.testX().get(NDArrayIndex.interval(0, k), NDArrayIndex.all());
         INDArray y = m.conditional() ? m.oneHot(java.util.Arrays.copyOf(split.testLabelArray(), (int) k)) : null;

@@ -50,6 +50,46 @@ public final class ImageGrid {
         writeAtomically(img, file);
     }
 
+    /** Width of the margin that carries the row marks of {@link #writeMarked}. */
+    static final int MARK = 6;
+
+    /**
+     * As {@link #write}, in colour, with a left margin in which every row whose {@code marked} entry is true gets a
+     * red bar (a traversal marks its inactive latent dimensions this way).
+     */
+    public static void writeMarked(INDArray images, int cols, boolean[] marked, Path file) throws IOException {
+        int n = (int) images.size(0);
+        int side = side(images.size(1));
+        if (side < 0) {
+            throw new IllegalArgumentException("cannot draw images of " + images.size(1) + " values: not a square");
+        }
+        int rows = (n + cols - 1) / cols;
+        if (marked.length != rows) {
+            throw new IllegalArgumentException(marked.length + " row marks for " + rows + " rows");
+        }
+        BufferedImage img = new BufferedImage(MARK + cols * (side + PAD) + PAD, rows * (side + PAD) + PAD,
+                BufferedImage.TYPE_INT_RGB);
+        float[] px = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+        for (int r = 0; r < rows; r++) {
+            if (marked[r]) {
+                for (int y = PAD + r * (side + PAD); y < (r + 1) * (side + PAD); y++) {
+                    for (int x = 1; x < MARK - 1; x++) {
+                        img.setRGB(x, y, 0xE02020);
+                    }
+                }
+            }
+        }
+        for (int i = 0; i < n; i++) {
+            int x0 = MARK + PAD + (i % cols) * (side + PAD);
+            int y0 = PAD + (i / cols) * (side + PAD);
+            for (int p = 0; p < side * side; p++) {
+                int v = Math.round(Math.max(0f, Math.min(1f, px[i * side * side + p])) * 255);
+                img.setRGB(x0 + p % side, y0 + p / side, (v << 16) | (v << 8) | v);
+            }
+        }
+        writeAtomically(img, file);
+    }
+
     /** Interleaves originals and reconstructions: a row of originals, then the row of their reconstructions. */
     public static void writeComparison(INDArray originals, INDArray reconstructions, int cols, Path file)
             throws IOException {

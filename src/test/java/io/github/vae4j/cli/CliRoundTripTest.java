@@ -104,6 +104,27 @@ class CliRoundTripTest {
                 "IS log p(x) is not far below the ELBO: " + ev);
         assertEquals(8, ev.get("klPerDimension").size());
 
+        Path latent = dir.resolve("latent");
+        Run interp = run("interpolate", "--model", model.toString(), "--pairs", "3", "--steps", "6", "--out", latent.toString());
+        assertEquals(0, interp.code(), interp.err());
+        for (String kind : List.of("linear", "slerp")) {
+            BufferedImage strip = ImageIO.read(latent.resolve("interpolate-" + kind + ".png").toFile());
+            assertEquals(6 * 30 + 2, strip.getWidth(), kind);
+            assertEquals(3 * 30 + 2, strip.getHeight(), "one row per pair, " + kind);
+        }
+        Run trav = run("traverse", "--model", model.toString(), "--steps", "5", "--out", latent.toString());
+        assertEquals(0, trav.code(), trav.err());
+        assertEquals(8 * 30 + 2, ImageIO.read(latent.resolve("traverse.png").toFile()).getHeight(), "one row per dimension");
+        List<String> dims = Files.readAllLines(latent.resolve("traverse.csv"));
+        assertEquals(9, dims.size());
+        assertEquals("row,dimension,kl,active", dims.get(0));
+        Run embed = run("embed", "--model", model.toString(), "--out", latent.toString());
+        assertEquals(0, embed.code(), embed.err());
+        List<String> emb = Files.readAllLines(latent.resolve("embeddings.csv"));
+        assertEquals(998, emb.size(), "a header and the 997 test images");
+        assertEquals(2 + 2 * 8, emb.get(1).split(",").length);
+        assertEquals(1, run("interpolate", "--model", model.toString(), "--a", "3", "--b", "5000").code());
+
         Run info = run("info", "--model", model.toString());
         assertEquals(0, info.code(), info.err());
         JsonNode meta = JSON.readTree(info.out());
@@ -220,6 +241,10 @@ class CliRoundTripTest {
         assertEquals("vae4j sample: error: label 12 (row 0) is outside the model's 10 classes [0, 9]", bad.err().strip());
 
         assertEquals(0, run("reconstruct", "--model", model, "--n", "8", "--out", dir.resolve("r.png").toString()).code());
+        assertEquals(0, run("interpolate", "--model", model, "--a", "0", "--b", "1", "--path", "slerp", "--out",
+                dir.resolve("ci").toString()).code());
+        assertEquals(0, run("traverse", "--model", model, "--steps", "4", "--out", dir.resolve("ct").toString()).code());
+        assertEquals(0, run("embed", "--model", model, "--out", dir.resolve("ce").toString()).code());
 
         Path gen = dir.resolve("gen");
         Run g = run("generate", "--model", model, "--n", "300", "--out", gen.toString());
