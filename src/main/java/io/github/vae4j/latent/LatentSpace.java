@@ -179,6 +179,60 @@ public final class LatentSpace {
     }
 
     /**
+     * The learned manifold (Kingma &amp; Welling 2014, Fig. 4): codes on a side×side grid through the Gaussian inverse
+     * CDF, z = Φ⁻¹(u) for u evenly spaced in (0, 1) (from 0.5/side to 1 − 0.5/side), decoded. For a 2-dimensional
+     * latent the grid is z itself (rows vary z_2 from high to low, columns z_1 from low to high); for more dimensions
+     * it runs along the two principal directions of the posterior means of {@code reference}, scaled by their standard
+     * deviations, around the means' average. A conditional model decodes every code with {@code label}.
+     *
+     * @return [side², inputSize], row-major over the grid
+     */
+    public INDArray manifold(int side, INDArray reference, int[] referenceLabels, int label) {
+        if (side < 2) {
+            throw new IllegalArgumentException("a manifold grid needs side >= 2, got " + side);
+        }
+        int d = model.latentSize();
+        double[] origin = new double[d];
+        double[][] axes = new double[2][d];
+        if (d == 1) {
+            throw new IllegalArgumentException("the manifold needs a latent of at least 2 dimensions, got 1");
+        } else if (d == 2) {
+            axes[0][0] = 1;
+            axes[1][1] = 1;
+        } else {
+            double[][] mu = encodeAll(reference, referenceLabels).mu().castTo(DataType.DOUBLE).toDoubleMatrix();
+            PrincipalAxes pa = PrincipalAxes.of(mu, 2);
+            origin = pa.mean();
+            for (int k = 0; k < 2; k++) {
+                for (int j = 0; j < d; j++) {
+                    axes[k][j] = pa.directions()[k][j] * Math.sqrt(pa.variances()[k]);
+                }
+            }
+        }
+        org.apache.commons.math3.distribution.NormalDistribution normal =
+                new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1);
+        double[][] rows = new double[side * side][];
+        for (int r = 0; r < side; r++) {
+            double b = normal.inverseCumulativeProbability(1 - (r + 0.5) / side);
+            for (int c = 0; c < side; c++) {
+                double a = normal.inverseCumulativeProbability((c + 0.5) / side);
+                double[] z = origin.clone();
+                for (int j = 0; j < d; j++) {
+                    z[j] += a * axes[0][j] + b * axes[1][j];
+                }
+                rows[r * side + c] = z;
+            }
+        }
+        INDArray z = Nd4j.createFromArray(rows).castTo(model.network().params().dataType());
+        if (!model.conditional()) {
+            return model.decode(z);
+        }
+        int[] labels = new int[side * side];
+        Arrays.fill(labels, label);
+        return model.decode(z, model.oneHot(labels));
+    }
+
+    /**
      * Writes the codes of every row of x as CSV: {@code index,label,mu_1,…,mu_d,logvar_1,…,logvar_d} (label empty
      * when there are no labels). The file appears whole or not at all.
      */

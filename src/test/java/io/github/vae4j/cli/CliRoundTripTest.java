@@ -118,6 +118,9 @@ class CliRoundTripTest {
         List<String> dims = Files.readAllLines(latent.resolve("traverse.csv"));
         assertEquals(9, dims.size());
         assertEquals("row,dimension,kl,active", dims.get(0));
+        Run manifold = run("manifold", "--model", model.toString(), "--side", "6", "--out", latent.toString());
+        assertEquals(0, manifold.code(), manifold.err());
+        assertEquals(6 * 30 + 2, ImageIO.read(latent.resolve("manifold.png").toFile()).getWidth());
         Run embed = run("embed", "--model", model.toString(), "--out", latent.toString());
         assertEquals(0, embed.code(), embed.err());
         List<String> emb = Files.readAllLines(latent.resolve("embeddings.csv"));
@@ -245,6 +248,7 @@ class CliRoundTripTest {
                 dir.resolve("ci").toString()).code());
         assertEquals(0, run("traverse", "--model", model, "--steps", "4", "--out", dir.resolve("ct").toString()).code());
         assertEquals(0, run("embed", "--model", model, "--out", dir.resolve("ce").toString()).code());
+        assertEquals(0, run("manifold", "--model", model, "--side", "5", "--label", "4", "--out", dir.resolve("cm").toString()).code());
 
         Path gen = dir.resolve("gen");
         Run g = run("generate", "--model", model, "--n", "300", "--out", gen.toString());

@@ -122,4 +122,43 @@ class LatentSpaceTest {
             assertEquals(q.logVar().getDouble(5, j), Double.parseDouble(row[6 + j]), 1e-5 * (1 + Math.abs(q.logVar().getDouble(5, j))));
         }
     }
+
+    @Test
+    void principalAxesFindTheDirectionOfLargestSpread() {
+        double[][] points = new double[200][];
+        java.util.Random rng = new java.util.Random(1);
+        for (int i = 0; i < points.length; i++) {
+            double t = 3 * rng.nextGaussian();
+            double u = 0.5 * rng.nextGaussian();
+            // the long axis along (1, 1, 0)/√2, the short one along (1, −1, 0)/√2, around (5, 0, 2)
+            points[i] = new double[] {5 + (t + u) / Math.sqrt(2), (t - u) / Math.sqrt(2), 2};
+        }
+        PrincipalAxes pa = PrincipalAxes.of(points, 2);
+        assertEquals(1.0, Math.abs(pa.directions()[0][0] + pa.directions()[0][1]) / Math.sqrt(2), 0.01);
+        assertEquals(0.0, pa.directions()[0][2], 1e-9);
+        assertTrue(pa.variances()[0] > 7 && pa.variances()[0] < 11, String.valueOf(pa.variances()[0]));
+        assertTrue(pa.variances()[1] > 0.15 && pa.variances()[1] < 0.35, String.valueOf(pa.variances()[1]));
+        assertEquals(5.0, pa.mean()[0], 0.5);
+        assertEquals(2.0, pa.mean()[2], 1e-12);
+    }
+
+    @Test
+    void theManifoldGridRunsThroughTheInverseCdf() {
+        INDArray x = TestData.binary(30, 16, 5, DataType.DOUBLE);
+        VaeModel two = trained(SMALL.withOverrides(Map.of("latentSize", 2)), x);
+        INDArray grid = new LatentSpace(two).manifold(4, x, null, 0);
+        assertEquals(16, grid.size(0));
+        org.apache.commons.math3.distribution.NormalDistribution n =
+                new org.apache.commons.math3.distribution.NormalDistribution(null, 0, 1);
+        // top-left: z_1 low (u = 1/8), z_2 high (u = 7/8)
+        INDArray corner = Nd4j.createFromArray(new double[][] {{n.inverseCumulativeProbability(0.125),
+                n.inverseCumulativeProbability(0.875)}});
+        assertTrue(grid.getRow(0, true).equalsWithEps(two.decode(corner), 1e-9));
+
+        VaeModel four = trained(SMALL, x);
+        INDArray odd = new LatentSpace(four).manifold(5, x, null, 0);
+        INDArray meanCode = four.encode(x).mu().mean(true, 0);
+        assertTrue(odd.getRow(12, true).equalsWithEps(four.decode(meanCode), 1e-9),
+                "the centre of an odd grid decodes the mean code");
+    }
 }
