@@ -3,11 +3,11 @@ package io.github.vae4j.data;
 import java.util.Random;
 
 /** Seeded Fisher–Yates permutations. */
-final class Permutations {
+public final class Permutations {
     private Permutations() {
     }
 
-    static int[] shuffled(int n, Random rng) {
+    public static int[] shuffled(int n, Random rng) {
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;

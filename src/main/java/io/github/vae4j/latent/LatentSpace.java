@@ -57,6 +57,11 @@ public final class LatentSpace {
         this.model = model;
     }
 
+    /** As {@link #encode(INDArray, int[])}, in batches of 1,000 rows when {@code batched} (for whole data sets). */
+    public Posterior encode(INDArray x, int[] labels, boolean batched) {
+        return batched ? encodeAll(x, labels) : encode(x, labels);
+    }
+
     /** q(z|x) of rows x; {@code labels} are their classes for a conditional model (ignored, may be null, otherwise). */
     public Posterior encode(INDArray x, int[] labels) {
         return model.conditional() ? model.encode(x, model.oneHot(checkLabels(labels, x.size(0)))) : model.encode(x);

@@ -118,6 +118,12 @@ class CliRoundTripTest {
         List<String> dims = Files.readAllLines(latent.resolve("traverse.csv"));
         assertEquals(9, dims.size());
         assertEquals("row,dimension,kl,active", dims.get(0));
+        Run scatter = run("scatter", "--model", model.toString(), "--tsne-points", "120", "--iterations", "300",
+                "--perplexity", "10", "--out", latent.toString());
+        assertEquals(0, scatter.code(), scatter.err());
+        for (String png : List.of("scatter-pca.png", "scatter-tsne.png")) {
+            assertNotNull(ImageIO.read(latent.resolve(png).toFile()), png);
+        }
         Run manifold = run("manifold", "--model", model.toString(), "--side", "6", "--out", latent.toString());
         assertEquals(0, manifold.code(), manifold.err());
         assertEquals(6 * 30 + 2, ImageIO.read(latent.resolve("manifold.png").toFile()).getWidth());

@@ -161,4 +161,36 @@ class LatentSpaceTest {
         assertTrue(odd.getRow(12, true).equalsWithEps(four.decode(meanCode), 1e-9),
                 "the centre of an odd grid decodes the mean code");
     }
+
+    /** Three separated Gaussian clusters in 10-D stay separated: each point's nearest 2-D neighbour is of its cluster. */
+    @Test
+    void tsneKeepsKnownClustersApart() {
+        java.util.Random rng = new java.util.Random(7);
+        int n = 150;
+        double[][] x = new double[n][10];
+        int[] cluster = new int[n];
+        for (int i = 0; i < n; i++) {
+            cluster[i] = i % 3;
+            for (int k = 0; k < 10; k++) {
+                x[i][k] = rng.nextGaussian() + (k == cluster[i] ? 8 : 0);
+            }
+        }
+        double[][] y = new Tsne(20, 500, 3).embed(x, null);
+        int agree = 0;
+        for (int i = 0; i < n; i++) {
+            int best = -1;
+            double bestD = Double.POSITIVE_INFINITY;
+            for (int j = 0; j < n; j++) {
+                double d = j == i ? Double.POSITIVE_INFINITY
+                        : Math.pow(y[i][0] - y[j][0], 2) + Math.pow(y[i][1] - y[j][1], 2);
+                if (d < bestD) {
+                    bestD = d;
+                    best = j;
+                }
+            }
+            agree += cluster[best] == cluster[i] ? 1 : 0;
+        }
+        assertTrue(agree >= 0.97 * n, agree + " of " + n + " nearest neighbours in the embedding share the cluster");
+        assertArrayEquals(y[5], new Tsne(20, 500, 3).embed(x, null)[5], 0.0, "the same seed, the same embedding");
+    }
 }
