@@ -133,6 +133,14 @@ class CliRoundTripTest {
         assertEquals(998, emb.size(), "a header and the 997 test images");
         assertEquals(2 + 2 * 8, emb.get(1).split(",").length);
         assertEquals(1, run("interpolate", "--model", model.toString(), "--a", "3", "--b", "5000").code());
+        Run anomaly = run("anomaly", "--model", model.toString(), "--k", "5", "--out", latent.toString());
+        assertEquals(0, anomaly.code(), anomaly.err());
+        List<String> scores = Files.readAllLines(latent.resolve("scores.csv"));
+        assertEquals("index,label,neg_elbo,neg_log_px,recon_prob,complexity_corrected", scores.get(0));
+        assertEquals(998, scores.size());
+        String[] first = scores.get(1).split(",");
+        assertTrue(Double.parseDouble(first[3]) > 0 && Double.parseDouble(first[3]) <= Double.parseDouble(first[2]) + 1,
+                "-log p(x) is positive and about as tight as -ELBO: " + scores.get(1));
 
         Run info = run("info", "--model", model.toString());
         assertEquals(0, info.code(), info.err());
@@ -318,6 +326,22 @@ class CliRoundTripTest {
         Run noLabels = run("train", "--conditional", "--data", "csv:" + csv, "-o", dir.resolve("n").toString());
         assertEquals(1, noLabels.code());
         assertTrue(noLabels.err().contains("a conditional model needs class labels, but data set csv:"), noLabels.err());
+    }
+
+    /** The leave-one-class-out protocol on one held-out digit, tiny training: the files and the AUROC table. */
+    @Test
+    void anomalyBenchmarkWritesScoresAndAurocPerHeldOutClass(@TempDir Path dir) throws Exception {
+        Run r = run("anomaly-benchmark", "--classes", "1", "--epochs", "1", "--max-batches", "5", "--k", "3",
+                "--out", dir.toString());
+        assertEquals(0, r.code(), r.err());
+        List<String> scores = Files.readAllLines(dir.resolve("heldout-1/scores.csv"));
+        assertEquals(998, scores.size(), "the whole test set is scored");
+        JsonNode auroc = JSON.readTree(dir.resolve("auroc.json").toFile());
+        for (String s : List.of("neg_elbo", "neg_log_px", "recon_prob", "complexity_corrected")) {
+            double a = auroc.get(s).get(0).asDouble();
+            assertTrue(a >= 0 && a <= 1, s + " " + a);
+        }
+        assertTrue(r.out().contains("| neg_elbo |"), r.out());
     }
 
     @Test

@@ -1,0 +1,160 @@
+package io.github.vae4j.eval;
+
+import io.github.vae4j.model.Elbo;
+import io.github.vae4j.model.LatentVariableModel;
+import io.github.vae4j.model.Posterior;
+import io.github.vae4j.util.Seeds;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.rng.Random;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * Per-example anomaly scores of a VAE, higher = more anomalous, in nats unless noted:
+ * <ul>
+ *   <li>{@code neg_elbo}: −ELBO(x), the reconstruction term over {@link #ELBO_DRAWS} z draws;</li>
+ *   <li>{@code neg_log_px}: −log p(x), importance-sampled with k samples (Burda et al. 2016);</li>
+ *   <li>{@code recon_prob}: the reconstruction probability of An &amp; Cho (2015, "Variational Autoencoder based
+ *       Anomaly Detection using Reconstruction Probability"), −log (1/L) Σ_l p(x|z_l), z_l ~ q(z|x), L =
+ *       {@link #ELBO_DRAWS};</li>
+ *   <li>{@code complexity_corrected}: Serrà et al. (2020, "Input Complexity and Out-of-distribution Detection with
+ *       Likelihood-based Generative Models"), S(x) = −log₂ p(x) − L(x) in bits, with L(x) the length in bits of x as a
+ *       lossless PNG of 8-bit pixels: a likelihood corrected for how simple the input is, so that a simple image of an
+ *       unseen class does not look normal merely for being simple. For square images in [0, 1] only (else NaN).</li>
+ * </ul>
+ */
+public final class AnomalyScores {
+
+    /** The scores, in the column order of {@link #values()}. */
+    public static final List<String> NAMES = List.of("neg_elbo", "neg_log_px", "recon_prob", "complexity_corrected");
+    /** z draws per example of the ELBO and of the reconstruction probability. */
+    public static final int ELBO_DRAWS = 10;
+    private static final int BATCH = 1000;
+
+    private final double[][] values;
+
+    private AnomalyScores(double[][] values) {
+        this.values = values;
+    }
+
+    /** Each score for every row of x ([n, inputSize], the rows the model takes), with k importance samples. */
+    public static AnomalyScores compute(LatentVariableModel model, INDArray x, int k, long seed) {
+        int n = Math.toIntExact(x.size(0));
+        double[][] v = new double[NAMES.size()][n];
+        for (int from = 0; from < n; from += BATCH) {
+            int to = Math.min(n, from + BATCH);
+            INDArray xb = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+            Posterior q = model.encode(xb);
+            Elbo elbo = Elbo.estimate(model, xb, q, ELBO_DRAWS, Seeds.derive(seed, Seeds.Stream.ELBO, from));
+            double[] negElbo = elbo.elbo().negi().castTo(DataType.DOUBLE).toDoubleVector();
+            double[] reconProb = reconstructionProbability(model, xb, q, Seeds.derive(seed, Seeds.Stream.OBJECTIVE, from));
+            double[] logPx = ImportanceSampling.logLikelihood(model, xb, q, k,
+                    Seeds.derive(seed, Seeds.Stream.IMPORTANCE_SAMPLING, from));
+            for (int i = 0; i < to - from; i++) {
+                v[0][from + i] = negElbo[i];
+                v[1][from + i] = -logPx[i];
+                v[2][from + i] = reconProb[i];
+                v[3][from + i] = -logPx[i] / Math.log(2) - pngBits(xb.getRow(i, true));
+            }
+        }
+        return new AnomalyScores(v);
+    }
+
+    /** [score][example]. */
+    public double[][] values() {
+        return values;
+    }
+
+    /** The score named {@code name} for every example. */
+    public double[] score(String name) {
+        int i = NAMES.indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("no score '" + name + "'; scores are " + NAMES);
+        }
+        return values[i];
+    }
+
+    /**
+     * Writes {@code index,label,<score>...} per example (label empty without labels); the file appears whole or not
+     * at all.
+     */
+    public void writeCsv(java.nio.file.Path file, int[] labels) throws IOException {
+        int n = values[0].length;
+        StringBuilder csv = new StringBuilder("index,label");
+        for (String name : NAMES) {
+            csv.append(',').append(name);
+        }
+        csv.append('\n');
+        for (int i = 0; i < n; i++) {
+            csv.append(i).append(',').append(labels == null ? "" : String.valueOf(labels[i]));
+            for (double[] score : values) {
+                csv.append(',').append(String.format(java.util.Locale.ROOT, "%.6f", score[i]));
+            }
+            csv.append('\n');
+        }
+        java.nio.file.Path dir = file.toAbsolutePath().getParent();
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Path tmp = java.nio.file.Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            java.nio.file.Files.writeString(tmp, csv);
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            java.nio.file.Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** −log (1/L) Σ_l p(x|z_l) per row, z_l ~ q(z|x), L = {@link #ELBO_DRAWS}, in log space. */
+    static double[] reconstructionProbability(LatentVariableModel model, INDArray x, Posterior q, long seed) {
+        int n = Math.toIntExact(x.size(0));
+        double[][] ll = new double[ELBO_DRAWS][];
+        Random rng = Seeds.generator(seed);
+        for (int l = 0; l < ELBO_DRAWS; l++) {
+            INDArray eps = Nd4j.randn(Nd4j.createUninitialized(q.mu().dataType(), q.mu().shape()), rng);
+            INDArray z = io.github.vae4j.nn.VariationalLayerImpl.reparameterize(q.mu(), q.logVar(), eps);
+            ll[l] = model.reconstructionLogLikelihood(x, z).castTo(DataType.DOUBLE).toDoubleVector();
+        }
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (double[] row : ll) {
+                max = Math.max(max, row[i]);
+            }
+            double sum = 0;
+            for (double[] row : ll) {
+                sum += Math.exp(row[i] - max);
+            }
+            out[i] = -(max + Math.log(sum / ELBO_DRAWS));
+        }
+        return out;
+    }
+
+    /** Bits of the lossless PNG of one square image with values in [0, 1] (8-bit grey), or NaN if not square. */
+    static double pngBits(INDArray row) {
+        double[] px = row.castTo(DataType.DOUBLE).toDoubleVector();
+        int side = (int) Math.round(Math.sqrt(px.length));
+        if (side * side != px.length) {
+            return Double.NaN;
+        }
+        BufferedImage img = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+        var raster = img.getRaster();
+        for (int p = 0; p < px.length; p++) {
+            raster.setSample(p % side, p / side, 0, (int) Math.round(255 * Math.max(0, Math.min(1, px[p]))));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(img, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return 8.0 * out.size();
+    }
+}

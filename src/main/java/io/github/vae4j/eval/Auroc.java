@@ -1,0 +1,47 @@
+package io.github.vae4j.eval;
+
+/**
+ * The area under the ROC curve of a score that should be higher for positives: the probability that a random positive
+ * scores above a random negative, ties counting one half (the Mann–Whitney U statistic over n₊·n₋).
+ */
+public final class Auroc {
+
+    private Auroc() {
+    }
+
+    /** AUROC of {@code scores} for the examples where {@code positive} is true against the rest. */
+    public static double of(double[] scores, boolean[] positive) {
+        if (scores.length != positive.length) {
+            throw new IllegalArgumentException(scores.length + " scores for " + positive.length + " labels");
+        }
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> scores[i]));
+        // ranks 1..n, tied scores sharing their mean rank
+        double rankSumPositive = 0;
+        long positives = 0;
+        int i = 0;
+        while (i < order.length) {
+            int j = i;
+            while (j + 1 < order.length && scores[order[j + 1]] == scores[order[i]]) {
+                j++;
+            }
+            double rank = (i + j) / 2.0 + 1;
+            for (int t = i; t <= j; t++) {
+                if (positive[order[t]]) {
+                    rankSumPositive += rank;
+                    positives++;
+                }
+            }
+            i = j + 1;
+        }
+        long negatives = scores.length - positives;
+        if (positives == 0 || negatives == 0) {
+            throw new IllegalArgumentException("AUROC needs both positives and negatives, got " + positives + " and "
+                    + negatives);
+        }
+        return (rankSumPositive - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
+    }
+}
