@@ -9,7 +9,8 @@ import java.io.PrintWriter;
 @Command(name = "vae4j", mixinStandardHelpOptions = true, versionProvider = Vae4jCli.Version.class,
         description = "Variational autoencoders on Deeplearning4j.",
         subcommands = {TrainCommand.class, SampleCommand.class, GenerateCommand.class, InterpolateCommand.class,
-                TraverseCommand.class, ManifoldCommand.class, ScatterCommand.class, EmbedCommand.class, AnomalyCommand.class,
+                TraverseCommand.class, ManifoldCommand.class, ScatterCommand.class, EmbedCommand.class, AnomalyCommand.class, InpaintCommand.class,
+                DenoiseCommand.class,
                 AnomalyBenchmarkCommand.class, BenchConditionalCommand.class, ReconstructCommand.class, InfoCommand.class, EvaluateCommand.class,
                 BenchCommand.class, WarmupCommand.class,
                 CommandLine.HelpCommand.class})

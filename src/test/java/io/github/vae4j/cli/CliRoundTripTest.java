@@ -133,6 +133,20 @@ class CliRoundTripTest {
         assertEquals(998, emb.size(), "a header and the 997 test images");
         assertEquals(2 + 2 * 8, emb.get(1).split(",").length);
         assertEquals(1, run("interpolate", "--model", model.toString(), "--a", "3", "--b", "5000").code());
+        Run inpaint = run("inpaint", "--model", model.toString(), "--mask", "random", "--iterations", "4", "--out",
+                latent.toString());
+        assertEquals(0, inpaint.code(), inpaint.err());
+        JsonNode inpaintMetrics = JSON.readTree(latent.resolve("inpaint-random.json").toFile());
+        for (String method : List.of("chain", "single_pass", "mean_image")) {
+            assertTrue(inpaintMetrics.get(method).get("mse").asDouble() > 0, inpaintMetrics.toString());
+        }
+        assertEquals(3 * 30 + 2, ImageIO.read(latent.resolve("inpaint-random.png").toFile()).getHeight(),
+                "rows: input, result, truth");
+        Run denoise = run("denoise", "--model", model.toString(), "--noise", "gaussian", "--level", "0.3", "--out",
+                latent.toString());
+        assertEquals(0, denoise.code(), denoise.err());
+        assertTrue(JSON.readTree(latent.resolve("denoise-gaussian.json").toFile()).has("noisy"));
+        assertEquals(1, run("inpaint", "--model", model.toString(), "--mask", "diagonal", "--out", latent.toString()).code());
         Run anomaly = run("anomaly", "--model", model.toString(), "--k", "5", "--out", latent.toString());
         assertEquals(0, anomaly.code(), anomaly.err());
         List<String> scores = Files.readAllLines(latent.resolve("scores.csv"));
