@@ -13,7 +13,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -105,7 +104,7 @@ public final class AnomalyBenchmarkCommand implements Callable<Integer> {
         }
         Json.write(out.resolve("auroc.json"), auroc);
         String table = table(heldOut, auroc);
-        Files.writeString(out.resolve("auroc.md"), table);
+        io.github.vae4j.util.AtomicFiles.writeString(out.resolve("auroc.md"), table);
         System.out.print(table);
         System.out.println("wrote " + out.resolve("auroc.json"));
         return 0;

@@ -120,8 +120,7 @@ public final class BenchCommand implements Callable<Integer> {
         Json.write(out, report);
         System.out.println("wrote " + out);
         if (markdown != null) {
-            Files.createDirectories(markdown.toAbsolutePath().getParent());
-            Files.writeString(markdown, md);
+            io.github.vae4j.util.AtomicFiles.writeString(markdown, md);
             System.out.println("wrote " + markdown);
         }
         return 0;

@@ -5,7 +5,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -47,9 +46,8 @@ public final class BenchConditionalCommand implements Callable<Integer> {
         ModelArgs.Loaded loaded = model.loadWithData(data);
         ConditionalBenchmark.Report r = ConditionalBenchmark.run(loaded.model(), loaded.split(), n, classifierEpochs,
                 seed);
-        Files.createDirectories(out);
         Json.write(out.resolve("report.json"), r);
-        Files.writeString(out.resolve("report.md"), r.markdown());
+        io.github.vae4j.util.AtomicFiles.writeString(out.resolve("report.md"), r.markdown());
         for (int c = 0; c < loaded.model().classes(); c++) {
             int[] labels = new int[64];
             java.util.Arrays.fill(labels, c);

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Indented JSON output of the CLI's reports. */
@@ -21,7 +20,6 @@ final class Json {
 
     /** Writes {@code value} to {@code file}, creating its directory. */
     static void write(Path file, Object value) throws IOException {
-        Files.createDirectories(file.toAbsolutePath().getParent());
-        MAPPER.writeValue(file.toFile(), value);
+        io.github.vae4j.util.AtomicFiles.writeString(file, MAPPER.writeValueAsString(value));
     }
 }

@@ -8,7 +8,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -58,7 +57,7 @@ public final class TraverseCommand implements Callable<Integer> {
             csv.append(String.format(Locale.ROOT, "%d,%d,%.6g,%b%n", r, j + 1, t.kl()[j], t.active()[j]));
         }
         ImageGrid.writeMarked(t.images(), steps, inactive, out.resolve("traverse.png"));
-        Files.writeString(out.resolve("traverse.csv"), csv.toString());
+        io.github.vae4j.util.AtomicFiles.writeString(out.resolve("traverse.csv"), csv);
         long active = t.order().length - java.util.stream.IntStream.range(0, inactive.length).filter(r -> inactive[r]).count();
         System.out.println("wrote " + t.order().length + " dimensions (" + active + " active) to " + out.resolve("traverse.png"));
         return 0;

@@ -1,24 +1,19 @@
 package io.github.vae4j.data;
 
 import org.nd4j.linalg.api.buffer.DataType;
+import io.github.vae4j.util.AtomicFiles;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * Writes uncompressed IDX files (LeCun's MNIST format, as {@link IdxRecordReader} reads them): images (magic
  * 0x00000803, count, rows, cols, then one unsigned byte per pixel, row-major) and labels (magic 0x00000801, count,
- * then one byte per label). Each file goes to a temporary file in the same directory, is flushed to disk, then
- * renamed, so a reader never sees half a file.
+ * then one byte per label), each whole or not at all ({@link AtomicFiles}).
  */
 public final class IdxWriter {
 
@@ -67,20 +62,10 @@ public final class IdxWriter {
     }
 
     private static void atomically(Path file, Body body) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
-                 OutputStream os = Channels.newOutputStream(ch);
-                 DataOutputStream out = new DataOutputStream(new BufferedOutputStream(os))) {
+        AtomicFiles.write(file, tmp -> {
+            try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
                 body.write(out);
-                out.flush();
-                ch.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 }

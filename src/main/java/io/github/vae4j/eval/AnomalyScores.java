@@ -100,16 +100,7 @@ public final class AnomalyScores {
             }
             csv.append('\n');
         }
-        java.nio.file.Path dir = file.toAbsolutePath().getParent();
-        java.nio.file.Files.createDirectories(dir);
-        java.nio.file.Path tmp = java.nio.file.Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
-        try {
-            java.nio.file.Files.writeString(tmp, csv);
-            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            java.nio.file.Files.deleteIfExists(tmp);
-        }
+        io.github.vae4j.util.AtomicFiles.writeString(file, csv);
     }
 
     /** −log (1/L) Σ_l p(x|z_l) per row, z_l ~ q(z|x), L = {@link #ELBO_DRAWS}, in log space. */

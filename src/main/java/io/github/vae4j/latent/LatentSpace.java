@@ -3,6 +3,7 @@ package io.github.vae4j.latent;
 import io.github.vae4j.eval.Diagnostics;
 import io.github.vae4j.model.Posterior;
 import io.github.vae4j.model.VaeModel;
+import io.github.vae4j.util.AtomicFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -12,7 +13,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Locale;
@@ -247,10 +247,7 @@ public final class LatentSpace {
         }
         Posterior q = encodeAll(x, labels);
         int d = model.latentSize();
-        Path dir = csv.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + csv.getFileName(), ".tmp");
-        try {
+        AtomicFiles.write(csv, tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
                 StringBuilder header = new StringBuilder("index,label");
                 for (int j = 1; j <= d; j++) {
@@ -274,10 +271,7 @@ public final class LatentSpace {
                     w.write(line.append('\n').toString());
                 }
             }
-            Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** q(z|x) of all rows, in batches. */

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.github.vae4j.config.VaeConfig;
+import io.github.vae4j.util.AtomicFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,7 +24,6 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -59,10 +59,7 @@ public final class ModelFile {
 
     static void write(Path target, ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer)
             throws IOException {
-        Path dir = target.toAbsolutePath().getParent();
-        Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-        try {
+        AtomicFiles.write(target, tmp -> {
             ModelSerializer.writeModel(graph, tmp.toFile(), true);
             if (normalizer != null) {
                 // writeModel(..., normalizer) closes its stream early in 1.0.0-M2.1 ("flush() failed"); add it after
@@ -72,10 +69,7 @@ public final class ModelFile {
                  OutputStream out = Files.newOutputStream(zip.getPath(METADATA_ENTRY))) {
                 JSON.writeValue(out, metadata);
             }
-            Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        });
     }
 
     /** Reads only the metadata (fast: no network is restored). */

@@ -79,7 +79,7 @@ public final class VaeTrainer {
     public TrainingResult train(DataSplit data) throws IOException {
         VaeConfig config = forData(this.config, data);
         Files.createDirectories(options.outputDir());
-        Files.writeString(options.outputDir().resolve(CONFIG_FILE), config.toJson());
+        io.github.vae4j.util.AtomicFiles.writeString(options.outputDir().resolve(CONFIG_FILE), config.toJson());
         VaeModel model = VaeModel.create(config, org.nd4j.linalg.api.buffer.DataType.FLOAT, data.normalizer());
         Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), Seeds.Stream.TRAINING_NOISE, 0));
         model.setMetadata(model.metadata().withDataset(data.id(), data.sha256()));
