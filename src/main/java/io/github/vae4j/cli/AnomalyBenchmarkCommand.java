@@ -89,7 +89,7 @@ public final class AnomalyBenchmarkCommand implements Callable<Integer> {
             Path dir = out.resolve("heldout-" + d);
             VaeModel m = new VaeTrainer(c, new VaeTrainer.Options(dir.resolve("model"), maxBatches, false, false, false))
                     .train(without(all, d)).model();
-            AnomalyScores scores = AnomalyScores.compute(m, all.testX(), k, seed);
+            AnomalyScores scores = AnomalyScores.compute(m, all.testX(), all.testX(), k, seed);
             scores.writeCsv(dir.resolve("scores.csv"), testLabels);
             boolean[] positive = new boolean[testLabels.length];
             for (int i = 0; i < positive.length; i++) {

@@ -40,7 +40,8 @@ public final class AnomalyCommand implements Callable<Integer> {
         VaeModel m = loaded.model();
         DataSplit split = loaded.split();
         int[] labels = split.testLabelArray();
-        AnomalyScores scores = AnomalyScores.compute(m.joint(), m.jointInput(split.testX(), labels), k, seed);
+        AnomalyScores scores = AnomalyScores.compute(m.joint(), m.jointInput(split.testX(), labels), split.testX(),
+                k, seed);
         scores.writeCsv(out.resolve("scores.csv"), labels);
         System.out.println("wrote " + split.testX().size(0) + " examples' scores to " + out.resolve("scores.csv"));
         return 0;

@@ -57,7 +57,7 @@ public final class ScatterCommand implements Callable<Integer> {
         VaeModel m = loaded.model();
         DataSplit split = loaded.split();
         int[] labels = split.testLabelArray();
-        double[][] mu = new LatentSpace(m).encode(split.testX(), labels, true).mu().castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[][] mu = new LatentSpace(m).encode(split.testX(), labels).mu().castTo(DataType.DOUBLE).toDoubleMatrix();
         if (mu[0].length < 2) {
             throw new IllegalArgumentException("scatter needs a latent of at least 2 dimensions, got " + mu[0].length);
         }

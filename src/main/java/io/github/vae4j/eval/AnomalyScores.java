@@ -1,8 +1,9 @@
 package io.github.vae4j.eval;
 
-import io.github.vae4j.model.Elbo;
 import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.Posterior;
+import io.github.vae4j.nn.VaeMath;
+import io.github.vae4j.nn.VariationalLayerImpl;
 import io.github.vae4j.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,11 +21,11 @@ import java.util.List;
 /**
  * Per-example anomaly scores of a VAE, higher = more anomalous, in nats unless noted:
  * <ul>
- *   <li>{@code neg_elbo}: −ELBO(x), the reconstruction term over {@link #ELBO_DRAWS} z draws;</li>
+ *   <li>{@code neg_elbo}: −ELBO(x), the reconstruction term over {@link #ELBO_DRAWS} z draws, the KL closed form;</li>
  *   <li>{@code neg_log_px}: −log p(x), importance-sampled with k samples (Burda et al. 2016);</li>
  *   <li>{@code recon_prob}: the reconstruction probability of An &amp; Cho (2015, "Variational Autoencoder based
- *       Anomaly Detection using Reconstruction Probability"), −log (1/L) Σ_l p(x|z_l), z_l ~ q(z|x), L =
- *       {@link #ELBO_DRAWS};</li>
+ *       Anomaly Detection using Reconstruction Probability"), −log (1/L) Σ_l p(x|z_l) over the same draws z_l ~ q(z|x)
+ *       as the ELBO's, so it is never above {@code neg_elbo} (Jensen);</li>
  *   <li>{@code complexity_corrected}: Serrà et al. (2020, "Input Complexity and Out-of-distribution Detection with
  *       Likelihood-based Generative Models"), S(x) = −log₂ p(x) − L(x) in bits, with L(x) the length in bits of x as a
  *       lossless PNG of 8-bit pixels: a likelihood corrected for how simple the input is, so that a simple image of an
@@ -45,24 +46,40 @@ public final class AnomalyScores {
         this.values = values;
     }
 
-    /** Each score for every row of x ([n, inputSize], the rows the model takes), with k importance samples. */
-    public static AnomalyScores compute(LatentVariableModel model, INDArray x, int k, long seed) {
+    /**
+     * Each score for every row of x ([n, inputSize], the rows the model takes: [x | y] for a conditional model's
+     * {@code joint()} view), with k importance samples; {@code images} are the images themselves ([n, side²], for the
+     * complexity term), x again for an unconditional model.
+     */
+    public static AnomalyScores compute(LatentVariableModel model, INDArray x, INDArray images, int k, long seed) {
         int n = Math.toIntExact(x.size(0));
+        if (images.size(0) != n) {
+            throw new IllegalArgumentException(images.size(0) + " images for " + n + " rows");
+        }
+        Posterior q = model.encodeInBatches(x);
+        double[] logPx = ImportanceSampling.logLikelihood(model, x, q, k,
+                Seeds.derive(seed, Seeds.Stream.IMPORTANCE_SAMPLING, 0));
+        double[] kl = VaeMath.klDivergencePerExample(q.mu(), q.logVar()).castTo(DataType.DOUBLE).toDoubleVector();
         double[][] v = new double[NAMES.size()][n];
         for (int from = 0; from < n; from += BATCH) {
             int to = Math.min(n, from + BATCH);
             INDArray xb = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-            Posterior q = model.encode(xb);
-            Elbo elbo = Elbo.estimate(model, xb, q, ELBO_DRAWS, Seeds.derive(seed, Seeds.Stream.ELBO, from));
-            double[] negElbo = elbo.elbo().negi().castTo(DataType.DOUBLE).toDoubleVector();
-            double[] reconProb = reconstructionProbability(model, xb, q, Seeds.derive(seed, Seeds.Stream.OBJECTIVE, from));
-            double[] logPx = ImportanceSampling.logLikelihood(model, xb, q, k,
-                    Seeds.derive(seed, Seeds.Stream.IMPORTANCE_SAMPLING, from));
+            Posterior qb = new Posterior(q.mu().get(NDArrayIndex.interval(from, to), NDArrayIndex.all()),
+                    q.logVar().get(NDArrayIndex.interval(from, to), NDArrayIndex.all()));
+            // log p(x|z_l) for the same L draws z_l ~ q(z|x): their mean is the ELBO's reconstruction term, their
+            // log-mean-exp the reconstruction probability
+            double[][] ll = reconstructionDraws(model, xb, qb, Seeds.derive(seed, Seeds.Stream.ELBO, from));
+            double[] draws = new double[ELBO_DRAWS];
             for (int i = 0; i < to - from; i++) {
-                v[0][from + i] = negElbo[i];
-                v[1][from + i] = -logPx[i];
-                v[2][from + i] = reconProb[i];
-                v[3][from + i] = -logPx[i] / Math.log(2) - pngBits(xb.getRow(i, true));
+                double mean = 0;
+                for (int l = 0; l < ELBO_DRAWS; l++) {
+                    draws[l] = ll[l][i];
+                    mean += ll[l][i] / ELBO_DRAWS;
+                }
+                v[0][from + i] = -mean + kl[from + i];
+                v[1][from + i] = -logPx[from + i];
+                v[2][from + i] = -(VaeMath.logSumExp(draws) - Math.log(ELBO_DRAWS));
+                v[3][from + i] = -logPx[from + i] / Math.log(2) - pngBits(images.getRow(from + i, true));
             }
         }
         return new AnomalyScores(v);
@@ -103,29 +120,16 @@ public final class AnomalyScores {
         io.github.vae4j.util.AtomicFiles.writeString(file, csv);
     }
 
-    /** −log (1/L) Σ_l p(x|z_l) per row, z_l ~ q(z|x), L = {@link #ELBO_DRAWS}, in log space. */
-    static double[] reconstructionProbability(LatentVariableModel model, INDArray x, Posterior q, long seed) {
-        int n = Math.toIntExact(x.size(0));
+    /** log p(x|z_l) per draw and row, [L][rows], z_l = μ + σ ⊙ ε_l from a generator seeded with {@code seed}. */
+    static double[][] reconstructionDraws(LatentVariableModel model, INDArray x, Posterior q, long seed) {
         double[][] ll = new double[ELBO_DRAWS][];
         Random rng = Seeds.generator(seed);
         for (int l = 0; l < ELBO_DRAWS; l++) {
             INDArray eps = Nd4j.randn(Nd4j.createUninitialized(q.mu().dataType(), q.mu().shape()), rng);
-            INDArray z = io.github.vae4j.nn.VariationalLayerImpl.reparameterize(q.mu(), q.logVar(), eps);
+            INDArray z = VariationalLayerImpl.reparameterize(q.mu(), q.logVar(), eps);
             ll[l] = model.reconstructionLogLikelihood(x, z).castTo(DataType.DOUBLE).toDoubleVector();
         }
-        double[] out = new double[n];
-        for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
-            for (double[] row : ll) {
-                max = Math.max(max, row[i]);
-            }
-            double sum = 0;
-            for (double[] row : ll) {
-                sum += Math.exp(row[i] - max);
-            }
-            out[i] = -(max + Math.log(sum / ELBO_DRAWS));
-        }
-        return out;
+        return ll;
     }
 
     /** Bits of the lossless PNG of one square image with values in [0, 1] (8-bit grey), or NaN if not square. */

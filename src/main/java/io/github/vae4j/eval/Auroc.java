@@ -14,6 +14,11 @@ public final class Auroc {
         if (scores.length != positive.length) {
             throw new IllegalArgumentException(scores.length + " scores for " + positive.length + " labels");
         }
+        for (int i = 0; i < scores.length; i++) {
+            if (Double.isNaN(scores[i])) {
+                throw new IllegalArgumentException("AUROC of scores with NaN (example " + i + ")");
+            }
+        }
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;

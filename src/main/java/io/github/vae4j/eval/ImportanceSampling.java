@@ -40,7 +40,6 @@ public final class ImportanceSampling {
     static final int CHUNK_ROWS = 8192;
     /** Decoder values (activations and column buffers) of one chunk, per thread: 256 MB of floats. */
     static final long CHUNK_VALUES = 64L << 20;
-    private static final int ENCODE_BATCH = 1000;
     private static final String WORKSPACE = "vae4j-importance-sampling";
 
     private ImportanceSampling() {
@@ -56,7 +55,7 @@ public final class ImportanceSampling {
      */
     public static double[] logLikelihood(LatentVariableModel model, INDArray x, int k, long seed) {
         Inputs.checkMatrix(x, model.inputSize(), "x");
-        return logLikelihood(model, x, encodeAll(model, x), k, seed);
+        return logLikelihood(model, x, model.encodeInBatches(x), k, seed);
     }
 
     /** As {@link #logLikelihood(LatentVariableModel, INDArray, int, long)}, for a posterior q(z|x) already computed. */
@@ -173,23 +172,6 @@ public final class ImportanceSampling {
                 }
             }
         }
-    }
-
-    private static Posterior encodeAll(LatentVariableModel model, INDArray x) {
-        long n = x.size(0);
-        if (n <= ENCODE_BATCH) {
-            return model.encode(x);
-        }
-        INDArray[] mus = new INDArray[(int) ((n + ENCODE_BATCH - 1) / ENCODE_BATCH)];
-        INDArray[] logVars = new INDArray[mus.length];
-        for (int i = 0; i < mus.length; i++) {
-            long from = (long) i * ENCODE_BATCH;
-            Posterior q = model.encode(x.get(NDArrayIndex.interval(from, Math.min(n, from + ENCODE_BATCH)),
-                    NDArrayIndex.all()));
-            mus[i] = q.mu();
-            logVars[i] = q.logVar();
-        }
-        return new Posterior(Nd4j.vstack(mus), Nd4j.vstack(logVars));
     }
 
     /** Arrays allocated once per evaluation, sized for a full chunk; rows are sample-major. */

@@ -80,7 +80,7 @@ public final class Completion {
         INDArray average = null;
         int averaged = 0;
         for (int t = 0; t < iterations; t++) {
-            io.github.vae4j.model.Posterior q = space.encode(current, labels, true);
+            io.github.vae4j.model.Posterior q = space.encode(current, labels);
             INDArray z = seed == null ? q.mu() : model.sampleLatent(q, io.github.vae4j.util.Seeds.derive(seed,
                     io.github.vae4j.util.Seeds.Stream.PREVIEW, 100 + t));
             INDArray decoded = model.decode(z, y).castTo(x.dataType());
@@ -96,7 +96,7 @@ public final class Completion {
     /** decode(μ(x̃)): one reconstruction pass over corrupted images. */
     public static INDArray denoise(VaeModel model, INDArray noisy, int[] labels) {
         INDArray y = model.conditional() ? model.oneHot(labels) : null;
-        return model.decode(new LatentSpace(model).encode(noisy, labels, true).mu(), y).castTo(noisy.dataType());
+        return model.decode(new LatentSpace(model).encode(noisy, labels).mu(), y).castTo(noisy.dataType());
     }
 
     /** x corrupted by {@code noise} at {@code level}, seeded. */

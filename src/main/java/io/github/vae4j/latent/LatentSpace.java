@@ -25,8 +25,6 @@ import java.util.stream.IntStream;
  */
 public final class LatentSpace {
 
-    private static final int BATCH = 1000;
-
     /** How a path between two codes runs. */
     public enum PathKind {
         /** z_t = (1 − t)·z_a + t·z_b. */
@@ -57,14 +55,12 @@ public final class LatentSpace {
         this.model = model;
     }
 
-    /** As {@link #encode(INDArray, int[])}, in batches of 1,000 rows when {@code batched} (for whole data sets). */
-    public Posterior encode(INDArray x, int[] labels, boolean batched) {
-        return batched ? encodeAll(x, labels) : encode(x, labels);
-    }
-
-    /** q(z|x) of rows x; {@code labels} are their classes for a conditional model (ignored, may be null, otherwise). */
+    /**
+     * q(z|x) of rows x (in batches of 1,000); {@code labels} are their classes for a conditional model (ignored, may
+     * be null, otherwise).
+     */
     public Posterior encode(INDArray x, int[] labels) {
-        return model.conditional() ? model.encode(x, model.oneHot(checkLabels(labels, x.size(0)))) : model.encode(x);
+        return model.joint().encodeInBatches(model.jointInput(x, labels));
     }
 
     /**
@@ -153,7 +149,7 @@ public final class LatentSpace {
             throw new IllegalArgumentException("a traversal needs steps >= 2 and range > 0, got steps=" + steps
                     + " range=" + range);
         }
-        Posterior q = encodeAll(reference, referenceLabels);
+        Posterior q = encode(reference, referenceLabels);
         double[] kl = Diagnostics.klPerDimension(q);
         double[] variance = Diagnostics.latentVariance(q);
         int d = kl.length;
@@ -205,7 +201,7 @@ public final class LatentSpace {
             axes[0][0] = 1;
             axes[1][1] = 1;
         } else {
-            double[][] mu = encodeAll(reference, referenceLabels).mu().castTo(DataType.DOUBLE).toDoubleMatrix();
+            double[][] mu = encode(reference, referenceLabels).mu().castTo(DataType.DOUBLE).toDoubleMatrix();
             PrincipalAxes pa = PrincipalAxes.of(mu, 2);
             origin = pa.mean();
             for (int k = 0; k < 2; k++) {
@@ -245,7 +241,7 @@ public final class LatentSpace {
         if (labels != null && labels.length != x.size(0)) {
             throw new IllegalArgumentException(labels.length + " labels for " + x.size(0) + " examples");
         }
-        Posterior q = encodeAll(x, labels);
+        Posterior q = encode(x, labels);
         int d = model.latentSize();
         AtomicFiles.write(csv, tmp -> {
             try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
@@ -272,32 +268,5 @@ public final class LatentSpace {
                 }
             }
         });
-    }
-
-    /** q(z|x) of all rows, in batches. */
-    private Posterior encodeAll(INDArray x, int[] labels) {
-        long n = x.size(0);
-        if (model.conditional()) {
-            checkLabels(labels, n);
-        }
-        INDArray[] mu = new INDArray[(int) ((n + BATCH - 1) / BATCH)];
-        INDArray[] lv = new INDArray[mu.length];
-        for (int b = 0; b < mu.length; b++) {
-            long from = (long) b * BATCH;
-            long to = Math.min(n, from + BATCH);
-            INDArray xb = x.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-            Posterior q = encode(xb, labels == null ? null : Arrays.copyOfRange(labels, (int) from, (int) to));
-            mu[b] = q.mu();
-            lv[b] = q.logVar();
-        }
-        return new Posterior(Nd4j.vstack(mu), Nd4j.vstack(lv));
-    }
-
-    private int[] checkLabels(int[] labels, long n) {
-        if (labels == null || labels.length != n) {
-            throw new IllegalArgumentException("a conditional model needs one class label per example, got "
-                    + (labels == null ? "none" : labels.length + " labels") + " for " + n + " examples");
-        }
-        return labels;
     }
 }

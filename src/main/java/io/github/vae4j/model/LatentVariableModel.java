@@ -18,6 +18,25 @@ public interface LatentVariableModel {
     /** q(z|x) for x [n, inputSize]; the arrays are detached from any workspace. */
     Posterior encode(INDArray x);
 
+    /** q(z|x) of every row of x, encoded 1,000 rows at a time (for whole data sets); detached. */
+    default Posterior encodeInBatches(INDArray x) {
+        long n = x.size(0);
+        int batch = 1000;
+        if (n <= batch) {
+            return encode(x);
+        }
+        INDArray[] mus = new INDArray[(int) ((n + batch - 1) / batch)];
+        INDArray[] logVars = new INDArray[mus.length];
+        for (int i = 0; i < mus.length; i++) {
+            long from = (long) i * batch;
+            Posterior q = encode(x.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(from, Math.min(n, from + batch)),
+                    org.nd4j.linalg.indexing.NDArrayIndex.all()));
+            mus[i] = q.mu();
+            logVars[i] = q.logVar();
+        }
+        return new Posterior(org.nd4j.linalg.factory.Nd4j.vstack(mus), org.nd4j.linalg.factory.Nd4j.vstack(logVars));
+    }
+
     /** Per-example log p(x|z) in nats, [n], for x [n, inputSize] and z [n, latentSize]; detached. */
     INDArray reconstructionLogLikelihood(INDArray x, INDArray z);
 

@@ -138,21 +138,16 @@ public abstract class ReconstructionLoss implements ILossFunction {
         double[] bound = new double[k * n];
         double[] weights = new double[k * n];
         double logK = Math.log(k);
+        double[] a = new double[k];
         for (int i = 0; i < n; i++) {
-            double max = Double.NEGATIVE_INFINITY;
             for (int s = 0; s < k; s++) {
                 int row = s * n + i;
-                weights[row] = -nll[row] + tape.logPriorOverPosterior(row);
-                max = Math.max(max, weights[row]);
+                a[s] = -nll[row] + tape.logPriorOverPosterior(row);
             }
-            double sum = 0;
-            for (int s = 0; s < k; s++) {
-                sum += Math.exp(weights[s * n + i] - max);
-            }
-            double logSumExp = max + Math.log(sum);
+            double logSumExp = VaeMath.logSumExp(a);
             for (int s = 0; s < k; s++) {
                 int row = s * n + i;
-                weights[row] = Math.exp(weights[row] - logSumExp);
+                weights[row] = Math.exp(a[s] - logSumExp);
                 bound[row] = -(logSumExp - logK);
             }
         }

@@ -42,6 +42,22 @@ public final class VaeMath {
         return below.addi(above).rsubi(1.0);
     }
 
+    /** log Σ_i exp(a_i), computed around the largest a_i so that nothing overflows; −∞ for no finite term. */
+    public static double logSumExp(double[] a) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (double v : a) {
+            max = Math.max(max, v);
+        }
+        if (max == Double.NEGATIVE_INFINITY) {
+            return max;
+        }
+        double sum = 0;
+        for (double v : a) {
+            sum += Math.exp(v - max);
+        }
+        return max + Math.log(sum);
+    }
+
     /**
      * Closed-form KL(N(μ, diag σ²) ‖ N(0, I)) per example: ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1).
      *

@@ -277,6 +277,9 @@ class CliRoundTripTest {
         assertEquals(0, run("traverse", "--model", model, "--steps", "4", "--out", dir.resolve("ct").toString()).code());
         assertEquals(0, run("embed", "--model", model, "--out", dir.resolve("ce").toString()).code());
         assertEquals(0, run("manifold", "--model", model, "--side", "5", "--label", "4", "--out", dir.resolve("cm").toString()).code());
+        assertEquals(0, run("anomaly", "--model", model, "--k", "3", "--out", dir.resolve("ca").toString()).code());
+        String firstScores = Files.readAllLines(dir.resolve("ca/scores.csv")).get(1);
+        assertFalse(firstScores.contains("NaN"), "a conditional model's scores, complexity included: " + firstScores);
 
         Path gen = dir.resolve("gen");
         Run g = run("generate", "--model", model, "--n", "300", "--out", gen.toString());
@@ -342,6 +345,18 @@ class CliRoundTripTest {
         assertTrue(noLabels.err().contains("a conditional model needs class labels, but data set csv:"), noLabels.err());
     }
 
+    @Test
+    void theHeldOutClassLeavesTheTrainingSplitOnly() {
+        var all = io.github.vae4j.data.DataSets.mnist10k();
+        var without = AnomalyBenchmarkCommand.without(all, 3);
+        long threes = java.util.Arrays.stream(all.trainLabelArray()).filter(l -> l == 3).count();
+        assertTrue(threes > 0);
+        assertEquals(all.trainX().size(0) - threes, without.trainX().size(0));
+        assertTrue(java.util.Arrays.stream(without.trainLabelArray()).noneMatch(l -> l == 3));
+        assertEquals(all.testX(), without.testX(), "every class stays in the test split");
+        assertEquals(all.trainX().getRow(0), without.trainX().getRow(0), "rows stay with their labels");
+    }
+
     /** The leave-one-class-out protocol on one held-out digit, tiny training: the files and the AUROC table. */
     @Test
     void anomalyBenchmarkWritesScoresAndAurocPerHeldOutClass(@TempDir Path dir) throws Exception {
@@ -351,9 +366,22 @@ class CliRoundTripTest {
         List<String> scores = Files.readAllLines(dir.resolve("heldout-1/scores.csv"));
         assertEquals(998, scores.size(), "the whole test set is scored");
         JsonNode auroc = JSON.readTree(dir.resolve("auroc.json").toFile());
-        for (String s : List.of("neg_elbo", "neg_log_px", "recon_prob", "complexity_corrected")) {
-            double a = auroc.get(s).get(0).asDouble();
-            assertTrue(a >= 0 && a <= 1, s + " " + a);
+        // the reported AUROC is the AUROC of the written scores for "digit 1 against the rest"
+        List<String[]> rows = scores.subList(1, scores.size()).stream().map(l -> l.split(",")).toList();
+        boolean[] isOne = new boolean[rows.size()];
+        for (int i = 0; i < isOne.length; i++) {
+            isOne[i] = rows.get(i)[1].equals("1");
+        }
+        List<String> names = List.of("neg_elbo", "neg_log_px", "recon_prob", "complexity_corrected");
+        for (int c = 0; c < names.size(); c++) {
+            int col = 2 + c;
+            double[] v = rows.stream().mapToDouble(row -> Double.parseDouble(row[col])).toArray();
+            assertEquals(io.github.vae4j.eval.Auroc.of(v, isOne), auroc.get(names.get(c)).get(0).asDouble(), 1e-4,
+                    names.get(c));
+        }
+        for (String[] row : rows) {
+            assertTrue(Double.parseDouble(row[4]) <= Double.parseDouble(row[2]) + 1e-4,
+                    "recon_prob <= neg_elbo over the same draws (Jensen): " + String.join(",", row));
         }
         assertTrue(r.out().contains("| neg_elbo |"), r.out());
     }

@@ -19,5 +19,7 @@ class AurocTest {
         // one tie between a positive and a negative: 5 of 6 pairs won, the tied one half
         assertEquals(5.5 / 6, Auroc.of(new double[] {9, 3, 1, 3, 2}, pos), 1e-12);
         assertThrows(IllegalArgumentException.class, () -> Auroc.of(new double[] {1, 2}, new boolean[] {true, true}));
+        assertThrows(IllegalArgumentException.class, () -> Auroc.of(new double[] {1, Double.NaN},
+                new boolean[] {true, false}), "NaN scores have no rank");
     }
 }
