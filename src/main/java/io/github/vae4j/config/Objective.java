@@ -16,7 +16,7 @@ import java.util.Locale;
  *       eq. 15) the KL of each latent dimension j, averaged over the minibatch, counts as max(λ, KL_j): a dimension
  *       below λ nats gets no KL gradient, a guard against posterior collapse.</li>
  *   <li><b>IWAE-k</b> (Burda, Grosse &amp; Salakhutdinov 2016): −log (1/k) Σ_s p(x|z_s) p(z_s) / q(z_s|x) with k
- *       draws z_s ~ q(z|x) per example, a bound that tightens with k (k = 1 is the ELBO, with a sampled KL).</li>
+ *       draws z_s ~ q(z|x) per example, a bound that tightens with k; k = 1 trains the ELBO itself (closed-form KL).</li>
  * </ul>
  * The variational layer stores these values and the loss of the output layer computes the bound; evaluation always
  * reports the plain ELBO (w = 1) beside the model's own objective.

@@ -165,6 +165,11 @@ public final class VaeModel implements LatentVariableModel {
         return config.latentSize();
     }
 
+    /** The KL weight the variational layer applies at the network's current epoch (its objective's schedule). */
+    public double klWeight() {
+        return latentLayer().klWeight();
+    }
+
     /** Whether this is a conditional VAE: the encoder and decoder also take the one-hot label y. */
     public boolean conditional() {
         return config.conditional();

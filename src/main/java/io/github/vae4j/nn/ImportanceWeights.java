@@ -55,17 +55,13 @@ public final class ImportanceWeights {
         return w;
     }
 
-    /** Forgets this thread's entry (after a pass whose weights nobody will read). */
+    /** Forgets this thread's entry (a pass without k samples began, so nobody will read it). */
     static void clear() {
         CURRENT.remove();
     }
 
     int samples() {
         return samples;
-    }
-
-    int examples() {
-        return examples;
     }
 
     double logPriorOverPosterior(int row) {

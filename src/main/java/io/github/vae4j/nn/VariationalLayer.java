@@ -259,6 +259,10 @@ public class VariationalLayer extends FeedForwardLayer {
             if (trainingEpochs < 1) {
                 throw new IllegalArgumentException("VariationalLayer trainingEpochs must be >= 1, got " + trainingEpochs);
             }
+            if (objective.schedule() instanceof io.github.vae4j.config.KlSchedule.Cyclical c && c.cycles() > trainingEpochs) {
+                throw new IllegalArgumentException("VariationalLayer klSchedule " + objective.klSchedule() + " has more "
+                        + "cycles than the run has epochs (trainingEpochs " + trainingEpochs + "); set trainingEpochs");
+            }
             if (!(logVarMin < logVarMax)) {
                 throw new IllegalArgumentException(
                         "VariationalLayer logVarMin must be < logVarMax, got " + logVarMin + " >= " + logVarMax);

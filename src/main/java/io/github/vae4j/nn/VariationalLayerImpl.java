@@ -40,6 +40,8 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
     private ImportanceSampledLatentKernel iwaeKernel;
     /** The importance weights of the latest forward pass, when it was an IWAE training pass; else null. */
     private ImportanceWeights importanceWeights;
+    /** The layer configuration's objective, read on first use. */
+    private io.github.vae4j.config.Objective objective;
     /** Whether {@link #kernel} holds a forward pass that backprop may use. */
     private boolean forwardDone;
     /** w · mean KL of the latest forward pass. */
@@ -71,7 +73,10 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
         if (training && k > 1) {
             return activateImportanceSampled(heads, mb, n, k, workspaceMgr);
         }
-        importanceWeights = null;
+        if (importanceWeights != null) {
+            ImportanceWeights.clear();
+            importanceWeights = null;
+        }
         INDArray eps = null;
         if (training || sampleInInference) {
             eps = workspaceMgr.createUninitialized(ArrayType.FF_WORKING_MEM, dataType, new long[] {mb, n}, 'f');
@@ -144,7 +149,10 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
 
     /** The KL weight w of the layer's objective at the network's current epoch. */
     public double klWeight() {
-        return layerConf().objective().klWeight(getEpochCount(), layerConf().getTrainingEpochs());
+        if (objective == null) {
+            objective = layerConf().objective(); // parsed once, not on every step
+        }
+        return objective.klWeight(getEpochCount(), layerConf().getTrainingEpochs());
     }
 
     /**

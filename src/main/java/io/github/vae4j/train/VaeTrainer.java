@@ -112,7 +112,7 @@ public final class VaeTrainer {
                 if (epoch > 0) {
                     prefetched.reset();
                 }
-                double klWeight = config.objective().klWeight(graph.getEpochCount(), config.epochs());
+                double klWeight = model.klWeight();
                 EpochLoop.Pass fit = fitEpoch(graph, prefetched, batches.batchesPerEpoch(), epoch, modelPath);
                 graph.incrementEpochCount();
                 long testSeed = Seeds.derive(config.seed(), Seeds.Stream.TEST_ELBO, epoch);

@@ -151,4 +151,30 @@ class ObjectivesTest {
         assertEquals(c.objective(), layer.objective());
         assertEquals(m.reconstruct(x), back.reconstruct(x));
     }
+
+    /** The weight the layer applies (not the trainer's arithmetic) follows the cyclical schedule over the config's epochs. */
+    @Test
+    void theLayerAppliesTheCyclicalWeightOfTheRunsEpochs() {
+        VaeModel m = VaeModel.create(with(Objective.elbo(2.0, "cyclical:2:0.5")).withOverrides(Map.of("epochs", 4)));
+        double[] expected = {0, 2, 0, 2};
+        for (double w : expected) {
+            assertEquals(w, m.klWeight(), 1e-12);
+            m.network().incrementEpochCount();
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new VariationalLayer.Builder()
+                .nOut(2).objective(Objective.elbo(1.0, "cyclical:4:0.5")).build());
+        assertTrue(e.getMessage().contains("has more cycles than the run has epochs (trainingEpochs 1)"), e.getMessage());
+    }
+
+    /** Layers saved before the KL schedule carry klWarmupEpochs in their DL4J JSON; it reads as linear:N. */
+    @Test
+    void aSavedLayerWithKlWarmupEpochsReadsAsALinearSchedule() {
+        String json = VaeNetwork.configuration(SMALL, DataType.FLOAT).toJson();
+        assertTrue(json.contains("\"klSchedule\" : \"constant\""), "the layer's JSON field as written today");
+        String old = json.replace("\"klSchedule\" : \"constant\"", "\"klWarmupEpochs\" : 3");
+        var conf = org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(old);
+        var layer = (VariationalLayer) ((org.deeplearning4j.nn.conf.graph.LayerVertex) conf.getVertices()
+                .get(VaeNetwork.LATENT)).getLayerConf().getLayer();
+        assertEquals("linear:3", layer.objective().klSchedule());
+    }
 }

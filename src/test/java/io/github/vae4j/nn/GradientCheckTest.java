@@ -201,14 +201,14 @@ class GradientCheckTest {
                         new LossBernoulli(), Activation.SIGMOID),
                 Arguments.of("free bits 2 (all dimensions below)", Objective.elbo(2.0, "constant").withFreeBits(2),
                         new LossBernoulli(), Activation.SIGMOID),
-                Arguments.of("cyclical beta 3", Objective.elbo(3.0, "cyclical:2:0.5"), new LossBernoulli(),
+                Arguments.of("cyclical beta 3, weight 1.5", Objective.elbo(3.0, "cyclical:1:0.5"), new LossBernoulli(),
                         Activation.SIGMOID));
     }
 
     /**
      * Every objective in both network types: the IWAE bound (the variational layer's k samples, the loss's
      * log-sum-exp and the importance weights both ways), free bits with every dimension above and below its floor,
-     * and a scheduled KL weight (epoch 1 of a cyclical schedule over 4 epochs).
+     * and a scheduled KL weight (epoch 1 of one 4-epoch cycle ramping over half of it: 0.5 β).
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("objectives")
