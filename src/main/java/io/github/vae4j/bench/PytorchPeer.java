@@ -10,7 +10,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -259,7 +258,7 @@ public final class PytorchPeer implements AutoCloseable {
         }
     }
 
-    /** Images with values k/255 as an uncompressed IDX image file (magic 0x00000803, n × 28 × 28 unsigned bytes). */
+    /** Images with values k/255 as an uncompressed IDX image file ({@link io.github.vae4j.data.IdxWriter}). */
     static Path writeIdx(INDArray x, Path file) throws IOException {
         long n = x.size(0);
         long size = x.length() / n;
@@ -268,7 +267,6 @@ public final class PytorchPeer implements AutoCloseable {
             throw new IllegalArgumentException("the PyTorch peer needs square images, got " + size + " values per example");
         }
         float[] values = x.reshape(n * size).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatVector();
-        byte[] bytes = new byte[values.length];
         for (int i = 0; i < values.length; i++) {
             float v = values[i] * 255f;
             int b = Math.round(v);
@@ -276,15 +274,8 @@ public final class PytorchPeer implements AutoCloseable {
                 throw new IllegalArgumentException("the PyTorch peer needs pixel values k/255, got " + values[i]
                         + " at value " + i);
             }
-            bytes[i] = (byte) b;
         }
-        try (DataOutputStream o = new DataOutputStream(Files.newOutputStream(file))) {
-            o.writeInt(0x00000803);
-            o.writeInt(Math.toIntExact(n));
-            o.writeInt(side);
-            o.writeInt(side);
-            o.write(bytes);
-        }
+        io.github.vae4j.data.IdxWriter.writeImages(file, x.reshape(n, size), side, side);
         return file;
     }
 }

@@ -60,12 +60,18 @@ public final class DenoiseCommand implements Callable<Integer> {
         DataSplit split = loaded.split();
         INDArray x = split.testX();
         INDArray noisy = Completion.corrupt(x, kind, level, seed);
-        INDArray result = Completion.denoise(vae, noisy, vae.conditional() ? split.testLabelArray() : null);
+        INDArray result = Completion.denoise(vae, noisy, split.testLabelArray());
         INDArray mean = Nd4j.repeat(split.trainX().mean(true, 0), (int) x.size(0)).reshape(x.shape());
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-        for (var e : Map.of("denoised", result, "noisy", noisy, "mean_image", mean).entrySet()) {
-            metrics.put(e.getKey(), Map.of("mse", Completion.meanSquaredError(e.getValue(), x, null),
-                    "bernoulli_log_likelihood", Completion.bernoulliLogLikelihood(e.getValue(), x, null)));
+        Map<String, INDArray> results = new LinkedHashMap<>();
+        results.put("denoised", result);
+        results.put("noisy", noisy);
+        results.put("mean_image", mean);
+        for (var e : results.entrySet()) {
+            Map<String, Double> scores = new LinkedHashMap<>();
+            scores.put("mse", Completion.meanSquaredError(e.getValue(), x, null));
+            scores.put("bernoulli_log_likelihood", Completion.bernoulliLogLikelihood(e.getValue(), x, null));
+            metrics.put(e.getKey(), scores);
         }
         String name = "denoise-" + kind.name().toLowerCase(Locale.ROOT);
         Json.write(out.resolve(name + ".json"), metrics);

@@ -40,7 +40,7 @@ public final class InpaintCommand implements Callable<Integer> {
     @Option(names = "--n", defaultValue = "8", paramLabel = "N", description = "Test images in the PNG (default: ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the random mask (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the random mask and of the chain's z draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", defaultValue = "runs/inpaint", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
@@ -66,13 +66,19 @@ public final class InpaintCommand implements Callable<Integer> {
         INDArray known = Completion.knownPixels(m, (int) x.size(0), side, seed).castTo(x.dataType());
         INDArray missing = known.rsub(1.0);
         INDArray mean = split.trainX().mean(true, 0);
-        INDArray result = Completion.inpaint(vae, x, vae.conditional() ? labels : null, known, mean, iterations, seed);
-        INDArray single = Completion.inpaint(vae, x, vae.conditional() ? labels : null, known, mean, 1, null);
+        INDArray result = Completion.inpaint(vae, x, labels, known, mean, iterations, seed);
+        INDArray single = Completion.inpaint(vae, x, labels, known, mean, 1, null);
         INDArray meanFill = x.mul(known).addi(missing.mulRowVector(mean));
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
-        for (var e : Map.of("chain", result, "single_pass", single, "mean_image", meanFill).entrySet()) {
-            metrics.put(e.getKey(), Map.of("mse", Completion.meanSquaredError(e.getValue(), x, missing),
-                    "bernoulli_log_likelihood", Completion.bernoulliLogLikelihood(e.getValue(), x, missing)));
+        Map<String, INDArray> results = new LinkedHashMap<>();
+        results.put("chain", result);
+        results.put("single_pass", single);
+        results.put("mean_image", meanFill);
+        for (var e : results.entrySet()) {
+            Map<String, Double> scores = new LinkedHashMap<>();
+            scores.put("mse", Completion.meanSquaredError(e.getValue(), x, missing));
+            scores.put("bernoulli_log_likelihood", Completion.bernoulliLogLikelihood(e.getValue(), x, missing));
+            metrics.put(e.getKey(), scores);
         }
         String name = "inpaint-" + m.name().toLowerCase(Locale.ROOT);
         Json.write(out.resolve(name + ".json"), metrics);

@@ -26,13 +26,11 @@ final class ModelArgs {
             throw new IllegalArgumentException("model " + model + " expects " + m.config().inputSize()
                     + " inputs but data set " + split.id() + " has " + split.dimensions() + " dimensions");
         }
-        if (m.conditional() && !split.labelled()) {
-            throw new IllegalArgumentException("model " + model + " is conditional on " + m.classes() + " classes but data "
-                    + "set " + split.id() + " has no labels");
-        }
-        if (m.conditional() && split.classes() > m.classes()) {
-            throw new IllegalArgumentException("model " + model + " knows " + m.classes() + " classes but data set "
-                    + split.id() + " has labels up to " + (split.classes() - 1));
+        try {
+            // the labels a conditional model needs, checked as training checks them
+            io.github.vae4j.train.VaeTrainer.forData(m.config(), split);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model " + model + ": " + e.getMessage(), e);
         }
         return new Loaded(m, split);
     }

@@ -90,11 +90,11 @@ public class ShuffledBatchIterator implements DataSetIterator {
 
     /** The one-hot labels of {@code rows}, in x's type and order. */
     private INDArray oneHot(int[] rows, INDArray x) {
-        INDArray y = Nd4j.create(x.dataType(), new long[] {rows.length, classes}, 'f');
+        int[] labels = new int[rows.length];
         for (int i = 0; i < rows.length; i++) {
-            y.putScalar(i, classLabels[rows[i]], 1.0);
+            labels[i] = classLabels[rows[i]];
         }
-        return y;
+        return ClassLabels.oneHot(labels, classes, x.dataType(), 'f');
     }
 
     @Override

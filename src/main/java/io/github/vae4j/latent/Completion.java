@@ -10,8 +10,8 @@ import java.util.Random;
 /**
  * Completing and cleaning images with a VAE (Rezende, Mohamed &amp; Wierstra 2014, §5): the missing pixels are filled
  * in by iterating the encode–decode chain with the known pixels clamped, x ← known ⊙ x + (1 − known) ⊙ decode(μ(x)),
- * starting from a fill (the mean training image); the posterior mean stands in for a sample of z, so the chain is
- * deterministic. Denoising is one pass, decode(μ(x̃)). Metrics on the pixels that matter: the mean squared error and
+ * starting from a fill (the mean training image): with a seed z is drawn from q(z|x) at each step and the second half's
+ * decodings are averaged, without one the posterior mean stands in for z and the chain is deterministic. Denoising is one pass, decode(μ(x̃)). Metrics on the pixels that matter: the mean squared error and
  * the mean Bernoulli log-likelihood of the truth under the result (pixels as probabilities, clipped to [1e-6, 1 − 1e-6]).
  */
 public final class Completion {

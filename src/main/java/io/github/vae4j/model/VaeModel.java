@@ -247,15 +247,7 @@ public final class VaeModel implements LatentVariableModel {
         if (!conditional()) {
             throw new IllegalArgumentException("the model is not conditional: it takes no labels");
         }
-        INDArray y = Nd4j.zeros(dataType(), labels.length, classes());
-        for (int i = 0; i < labels.length; i++) {
-            if (labels[i] < 0 || labels[i] >= classes()) {
-                throw new IllegalArgumentException("label " + labels[i] + " (row " + i + ") is outside the model's "
-                        + classes() + " classes [0, " + (classes() - 1) + "]");
-            }
-            y.putScalar(i, labels[i], 1.0);
-        }
-        return y;
+        return io.github.vae4j.data.ClassLabels.oneHot(labels, classes(), dataType(), 'c');
     }
 
     /** Per-example log p(x|z) in nats, [n], of an unconditional model: minus the output layer's own loss. */

@@ -187,6 +187,18 @@ class CliRoundTripTest {
         assertTrue(ev.get("logLikelihood").asDouble() < 0 && ev.get("negativeElbo").asDouble() > 0, ev.toString());
         Run info = run("info", "--model", model.toString());
         assertEquals("conv", JSON.readTree(info.out()).get("config").get("encoder").get(0).get("type").asText());
+        // the latent-space commands on the conv model
+        Path latent = dir.resolve("latent");
+        for (String[] args : List.of(new String[] {"interpolate", "--pairs", "1", "--steps", "3"},
+                new String[] {"traverse", "--steps", "2"}, new String[] {"manifold", "--side", "3"},
+                new String[] {"embed"}, new String[] {"anomaly", "--k", "2"},
+                new String[] {"inpaint", "--mask", "center", "--iterations", "2"}, new String[] {"denoise"})) {
+            List<String> all = new java.util.ArrayList<>(List.of(args));
+            all.addAll(List.of("--model", model.toString(), "--out", latent.toString()));
+            Run r = run(all.toArray(new String[0]));
+            assertEquals(0, r.code(), args[0] + ": " + r.err());
+        }
+        assertEquals(998, Files.readAllLines(latent.resolve("scores.csv")).size());
     }
 
     /**
