@@ -89,7 +89,7 @@ public final class ConditionalBenchmark {
             for (int from = 0; from < perClass; from += BATCH) {
                 int to = Math.min(perClass, from + BATCH);
                 INDArray samples = model.generate(java.util.Arrays.copyOfRange(labels, from, to),
-                        Seeds.derive(seed, Seeds.Stream.PREVIEW, (long) c * perClass + from));
+                        sampleSeed(seed, c, perClass, from));
                 int[] predicted = classifier.predict(samples);
                 for (int p : predicted) {
                     correct += p == c ? 1 : 0;
@@ -101,6 +101,14 @@ public final class ConditionalBenchmark {
         }
         double mean = java.util.Arrays.stream(perClassAccuracy).average().orElse(Double.NaN);
         return new Report(perClassAccuracy, mean, perClass, testAccuracy, classifierEpochs);
+    }
+
+    /**
+     * The seed of the z of class c's samples from number {@code from} on; a grid of the first samples of class c
+     * drawn with {@code sampleSeed(seed, c, perClass, 0)} shows samples the benchmark scored.
+     */
+    public static long sampleSeed(long seed, int c, int perClass, int from) {
+        return Seeds.derive(seed, Seeds.Stream.SAMPLES, (long) c * perClass + from);
     }
 
     private static MultiLayerNetwork trainClassifier(DataSplit data, int side, int classes, int epochs, long seed) {

@@ -49,10 +49,11 @@ public final class BenchConditionalCommand implements Callable<Integer> {
         Json.write(out.resolve("report.json"), r);
         io.github.vae4j.util.AtomicFiles.writeString(out.resolve("report.md"), r.markdown());
         for (int c = 0; c < loaded.model().classes(); c++) {
-            int[] labels = new int[64];
+            // the first samples of class c that the benchmark scored (same seed, same z rows)
+            int[] labels = new int[Math.min(64, n)];
             java.util.Arrays.fill(labels, c);
-            io.github.vae4j.viz.ImageGrid.write(loaded.model().generate(labels, seed + c), 8,
-                    out.resolve("class-" + c + ".png"));
+            io.github.vae4j.viz.ImageGrid.write(loaded.model().generate(labels,
+                    ConditionalBenchmark.sampleSeed(seed, c, n, 0)), 8, out.resolve("class-" + c + ".png"));
         }
         System.out.print(r.markdown());
         System.out.println("wrote " + out);

@@ -68,7 +68,7 @@ public final class GenerateCommand implements Callable<Integer> {
         int[] labels = null;
         if (m.conditional()) {
             labels = new int[n];
-            Random rng = new Random(Seeds.derive(seed, Seeds.Stream.PREVIEW, 1));
+            Random rng = new Random(Seeds.derive(seed, Seeds.Stream.SAMPLE_LABELS, 0));
             for (int i = 0; i < n; i++) {
                 labels[i] = label != null ? label : rng.nextInt(m.classes());
             }
@@ -94,7 +94,7 @@ public final class GenerateCommand implements Callable<Integer> {
         for (int b = 0; b < parts.length; b++) {
             int from = b * BATCH;
             int to = Math.min(n, from + BATCH);
-            long s = Seeds.derive(seed, Seeds.Stream.PREVIEW, 2 + b);
+            long s = Seeds.derive(seed, Seeds.Stream.SAMPLES, from);
             parts[b] = labels == null ? m.generate(to - from, s)
                     : m.generate(java.util.Arrays.copyOfRange(labels, from, to), s);
         }

@@ -77,7 +77,7 @@ public final class InterpolateCommand implements Callable<Integer> {
             }
             ends.add(new int[] {a, b});
         } else {
-            Random rng = new Random(Seeds.derive(seed, Seeds.Stream.PREVIEW, 3));
+            Random rng = new Random(Seeds.derive(seed, Seeds.Stream.SELECTION, 0));
             for (int p = 0; p < pairs; p++) {
                 ends.add(new int[] {rng.nextInt(n), rng.nextInt(n)});
             }

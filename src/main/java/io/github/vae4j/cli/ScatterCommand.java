@@ -65,7 +65,7 @@ public final class ScatterCommand implements Callable<Integer> {
         ScatterPlot.write(pca, labels, "posterior means, PCA (" + mu.length + " test examples)", out.resolve("scatter-pca.png"));
 
         int n = Math.min(tsnePoints, mu.length);
-        int[] rows = io.github.vae4j.data.Permutations.shuffled(mu.length, new Random(Seeds.derive(seed, Seeds.Stream.PREVIEW, 4)));
+        int[] rows = io.github.vae4j.data.Permutations.shuffled(mu.length, new Random(Seeds.derive(seed, Seeds.Stream.SELECTION, 1)));
         double[][] sub = new double[n][];
         int[] subLabels = labels == null ? null : new int[n];
         for (int i = 0; i < n; i++) {

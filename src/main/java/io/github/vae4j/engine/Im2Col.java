@@ -1,6 +1,5 @@
 package io.github.vae4j.engine;
 
-import io.github.vae4j.util.SpinningWorkers;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.convolution.Convolution;

@@ -82,7 +82,7 @@ public final class Completion {
         for (int t = 0; t < iterations; t++) {
             io.github.vae4j.model.Posterior q = space.encode(current, labels);
             INDArray z = seed == null ? q.mu() : model.sampleLatent(q, io.github.vae4j.util.Seeds.derive(seed,
-                    io.github.vae4j.util.Seeds.Stream.PREVIEW, 100 + t));
+                    io.github.vae4j.util.Seeds.Stream.CHAIN, t));
             INDArray decoded = model.decode(z, y).castTo(x.dataType());
             current = x.mul(k).addi(decoded.mul(missing));
             if (seed != null && t >= iterations / 2) {

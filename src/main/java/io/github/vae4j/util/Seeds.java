@@ -38,7 +38,15 @@ public final class Seeds {
         /** PyTorch-style init of biases and transposed-convolution weights (other weights: DL4J's network seed). */
         BIAS_INIT,
         /** z draws of a model's own objective on test data (a stream added last: the others keep their seeds). */
-        OBJECTIVE
+        OBJECTIVE,
+        /** z of generated examples (generate, bench-conditional; index: the first example of the batch). */
+        SAMPLES,
+        /** classes drawn for generated examples of a conditional model. */
+        SAMPLE_LABELS,
+        /** test examples picked at random (index 0: interpolation pairs, 1: the t-SNE subsample). */
+        SELECTION,
+        /** z draws of the inpainting chain (index: the step). */
+        CHAIN
     }
 
     /** The seed of {@code stream} number {@code index} for a run with seed {@code seed}. */

@@ -30,25 +30,7 @@ public final class ImageGrid {
      * @throws IllegalArgumentException when the images are not square
      */
     public static void write(INDArray images, int cols, Path file) throws IOException {
-        int n = (int) images.size(0);
-        int side = side(images.size(1));
-        if (side < 0) {
-            throw new IllegalArgumentException("cannot draw images of " + images.size(1) + " values: not a square");
-        }
-        int rows = (n + cols - 1) / cols;
-        BufferedImage img = new BufferedImage(cols * (side + PAD) + PAD, rows * (side + PAD) + PAD,
-                BufferedImage.TYPE_BYTE_GRAY);
-        float[] px = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
-        var raster = img.getRaster();
-        for (int i = 0; i < n; i++) {
-            int x0 = PAD + (i % cols) * (side + PAD);
-            int y0 = PAD + (i / cols) * (side + PAD);
-            for (int p = 0; p < side * side; p++) {
-                float v = Math.max(0f, Math.min(1f, px[i * side * side + p]));
-                raster.setSample(x0 + p % side, y0 + p / side, 0, Math.round(v * 255));
-            }
-        }
-        writeAtomically(img, file);
+        writeAtomically(render(images, cols, null), file);
     }
 
     /** Width of the margin that carries the row marks of {@link #writeMarked}. */
@@ -59,36 +41,45 @@ public final class ImageGrid {
      * red bar (a traversal marks its inactive latent dimensions this way).
      */
     public static void writeMarked(INDArray images, int cols, boolean[] marked, Path file) throws IOException {
+        writeAtomically(render(images, cols, marked), file);
+    }
+
+    /** The grid, grey-scale; with row marks (one per row) in colour with a marked margin. */
+    private static BufferedImage render(INDArray images, int cols, boolean[] marked) {
         int n = (int) images.size(0);
         int side = side(images.size(1));
         if (side < 0) {
             throw new IllegalArgumentException("cannot draw images of " + images.size(1) + " values: not a square");
         }
         int rows = (n + cols - 1) / cols;
-        if (marked.length != rows) {
+        if (marked != null && marked.length != rows) {
             throw new IllegalArgumentException(marked.length + " row marks for " + rows + " rows");
         }
-        BufferedImage img = new BufferedImage(MARK + cols * (side + PAD) + PAD, rows * (side + PAD) + PAD,
-                BufferedImage.TYPE_INT_RGB);
-        float[] px = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
-        for (int r = 0; r < rows; r++) {
-            if (marked[r]) {
-                for (int y = PAD + r * (side + PAD); y < (r + 1) * (side + PAD); y++) {
-                    for (int x = 1; x < MARK - 1; x++) {
-                        img.setRGB(x, y, 0xE02020);
-                    }
+        int left = marked == null ? 0 : MARK;
+        BufferedImage img = new BufferedImage(left + cols * (side + PAD) + PAD, rows * (side + PAD) + PAD,
+                marked == null ? BufferedImage.TYPE_BYTE_GRAY : BufferedImage.TYPE_INT_RGB);
+        for (int r = 0; marked != null && r < rows; r++) {
+            for (int y = PAD + r * (side + PAD); marked[r] && y < (r + 1) * (side + PAD); y++) {
+                for (int x = 1; x < MARK - 1; x++) {
+                    img.setRGB(x, y, 0xE02020);
                 }
             }
         }
+        float[] px = images.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).dup('c').data().asFloat();
+        var raster = img.getRaster();
         for (int i = 0; i < n; i++) {
-            int x0 = MARK + PAD + (i % cols) * (side + PAD);
+            int x0 = left + PAD + (i % cols) * (side + PAD);
             int y0 = PAD + (i / cols) * (side + PAD);
             for (int p = 0; p < side * side; p++) {
                 int v = Math.round(Math.max(0f, Math.min(1f, px[i * side * side + p])) * 255);
-                img.setRGB(x0 + p % side, y0 + p / side, (v << 16) | (v << 8) | v);
+                if (marked == null) {
+                    raster.setSample(x0 + p % side, y0 + p / side, 0, v);
+                } else {
+                    img.setRGB(x0 + p % side, y0 + p / side, (v << 16) | (v << 8) | v);
+                }
             }
         }
-        writeAtomically(img, file);
+        return img;
     }
 
     /** Interleaves originals and reconstructions: a row of originals, then the row of their reconstructions. */
