@@ -72,12 +72,9 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
             super.update(gradient, iteration, epoch, batchSize, workspaceMgr);
             return;
         }
-        // disjoint parameter ranges, claimed by the calling thread and the shared workers
-        SpinningWorkers workers = SpinningWorkers.shared();
-        int parts = workers.threads() == 1 ? 1 : PARTS;
-        long n = own.length();
-        workers.run(parts, i -> adam.applyUpdater(own, i * n / parts, (i + 1) * n / parts, iteration, epoch,
-                1.0 / batchSize));
+        // disjoint parameter ranges, claimed by the calling thread and the shared workers (the caller alone when there
+        // are none)
+        adam.applyUpdater(own, iteration, epoch, 1.0 / batchSize, PARTS, SpinningWorkers.shared()::run);
         fusedSteps++;
     }
 

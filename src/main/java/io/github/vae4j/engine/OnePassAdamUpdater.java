@@ -76,50 +76,60 @@ public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
      * here instead of dividing the gradient in a separate pass. The update replaces the gradient (DL4J's contract).
      */
     void applyUpdater(INDArray gradient, int iteration, int epoch, double gradientScale) {
-        applyUpdater(gradient, 0, gradient.length(), iteration, epoch, gradientScale);
+        applyUpdater(gradient, iteration, epoch, gradientScale, 1, (parts, body) -> body.accept(0));
+    }
+
+    /** Runs {@code parts} bodies, each given its index, and returns when all are done. */
+    interface Splitter {
+        void run(int parts, java.util.function.IntConsumer body);
     }
 
     /**
-     * As {@link #applyUpdater(INDArray, int, int, double)} on the range [from, to) of the gradient and the state only;
-     * disjoint ranges may run on different threads.
+     * As {@link #applyUpdater(INDArray, int, int, double)}, the pass split into {@code parts} disjoint parameter ranges
+     * that {@code splitter} may run on different threads; the checks, the step size and the buffers are set up once.
      */
-    void applyUpdater(INDArray gradient, long from, long to, int iteration, int epoch, double gradientScale) {
+    void applyUpdater(INDArray gradient, int iteration, int epoch, double gradientScale, int parts, Splitter splitter) {
         INDArray g = flat(gradient, "gradient");
-        if (m == null) {
+        if (m == null || v == null) {
             throw new IllegalStateException("OnePassAdam updater has no state view");
         }
         if (g.length() != m.length()) {
             throw new IllegalArgumentException("gradient has " + g.length() + " values, the Adam state " + m.length());
         }
-        if (from < 0 || to > m.length() || from > to) {
-            throw new IllegalArgumentException("range [" + from + ", " + to + ") is outside [0, " + m.length() + ")");
+        if (m.elementWiseStride() != 1 || v.elementWiseStride() != 1) {
+            throw new IllegalArgumentException("OnePassAdam needs contiguous gradient and state arrays");
         }
-        step(g, from, to, iteration, epoch, gradientScale);
-    }
-
-    /**
-     * Over [from, to): g ← scale · g, m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², g ← α_t · m / (√v + ε) with
-     * α_t = lr · √(1−β₂ᵗ) / (1−β₁ᵗ).
-     */
-    private void step(INDArray g, long from, long to, int iteration, int epoch, double scale) {
-        if (m == null || v == null) {
-            throw new IllegalStateException("OnePassAdam updater has no state view");
-        }
+        // g ← scale · g, m ← β₁m + (1−β₁)g, v ← β₂v + (1−β₂)g², g ← α_t · m / (√v + ε), α_t = lr · √(1−β₂ᵗ) / (1−β₁ᵗ)
         double b1 = config.beta1();
         double b2 = config.beta2();
         int t = iteration + 1;
         double alpha = config.getLearningRate(iteration, epoch) * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t));
-        if (m.elementWiseStride() != 1 || v.elementWiseStride() != 1) {
-            throw new IllegalArgumentException("OnePassAdam needs contiguous gradient and state arrays");
-        }
-        int s = Math.toIntExact(from);
-        int n = Math.toIntExact(to - from);
+        long n = m.length();
         switch (m.dataType()) {
-            case FLOAT -> stepFloat(floats(g), floats(m), floats(v), s, n, (float) b1, (float) b2, (float) alpha,
-                    (float) config.epsilon(), (float) scale);
-            case DOUBLE -> stepDouble(doubles(g), doubles(m), doubles(v), s, n, b1, b2, alpha, config.epsilon(), scale);
+            case FLOAT -> {
+                FloatBuffer gb = floats(g);
+                FloatBuffer mb = floats(m);
+                FloatBuffer vb = floats(v);
+                splitter.run(parts, i -> stepFloat(gb, mb, vb, from(i, n, parts), length(i, n, parts), (float) b1,
+                        (float) b2, (float) alpha, (float) config.epsilon(), (float) gradientScale));
+            }
+            case DOUBLE -> {
+                DoubleBuffer gb = doubles(g);
+                DoubleBuffer mb = doubles(m);
+                DoubleBuffer vb = doubles(v);
+                splitter.run(parts, i -> stepDouble(gb, mb, vb, from(i, n, parts), length(i, n, parts), b1, b2, alpha,
+                        config.epsilon(), gradientScale));
+            }
             default -> throw new IllegalArgumentException("OnePassAdam supports FLOAT and DOUBLE, got " + m.dataType());
         }
+    }
+
+    private static int from(int part, long n, int parts) {
+        return Math.toIntExact(part * n / parts);
+    }
+
+    private static int length(int part, long n, int parts) {
+        return Math.toIntExact((part + 1) * n / parts - part * n / parts);
     }
 
     /** A contiguous array as a rank-1 view, or a clear error. */
