@@ -65,13 +65,14 @@ public class GemmDenseLayerImpl extends BaseLayer<GemmDenseLayer> {
         INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
         IActivation act = layerConf().getActivationFn();
         INDArray delta;
-        if (BiasActivationKernel.supports(act) && BiasActivationKernel.applies(preOutput)
-                && epsilon.dataType() == preOutput.dataType() && !BiasActivationKernel.applies(preOutput, epsilon)) {
+        boolean kernel = BiasActivationKernel.supports(act) && BiasActivationKernel.applies(preOutput)
+                && epsilon.dataType() == preOutput.dataType() && biasGrad.elementWiseStride() == 1;
+        if (kernel && !BiasActivationKernel.applies(preOutput, epsilon)) {
             // ε in another layout (a 'c'-order gradient from a conv block above): one copy in the kernel's layout is
             // cheaper than ND4J's activation backprop
             epsilon = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, epsilon, 'f');
         }
-        if (BiasActivationKernel.supports(act) && BiasActivationKernel.applies(preOutput, epsilon) && biasGrad.elementWiseStride() == 1) {
+        if (kernel && BiasActivationKernel.applies(preOutput, epsilon)) {
             BiasActivationKernel.backward(preOutput, epsilon, biasGrad, act instanceof ActivationReLU);
             delta = preOutput;
             Affine.weightGradient(in, delta, weightGrad);
