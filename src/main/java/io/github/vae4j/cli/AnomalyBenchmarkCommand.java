@@ -87,9 +87,10 @@ public final class AnomalyBenchmarkCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("class " + d + " is outside the data's " + n + " classes");
             }
             Path dir = out.resolve("heldout-" + d);
+            DataSplit normal = without(all, d);
             VaeModel m = new VaeTrainer(c, new VaeTrainer.Options(dir.resolve("model"), maxBatches, false, false, false))
-                    .train(without(all, d)).model();
-            AnomalyScores scores = AnomalyScores.compute(m, all.testX(), all.testX(), k, seed);
+                    .train(normal).model();
+            AnomalyScores scores = AnomalyScores.compute(m, all.testX(), all.testX(), normal.trainX(), k, seed);
             scores.writeCsv(dir.resolve("scores.csv"), testLabels);
             boolean[] positive = new boolean[testLabels.length];
             for (int i = 0; i < positive.length; i++) {

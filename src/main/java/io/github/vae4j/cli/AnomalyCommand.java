@@ -13,7 +13,9 @@ import java.util.concurrent.Callable;
 /** {@code vae4j anomaly}: per-example anomaly scores of a data set's test split. */
 @Command(name = "anomaly", mixinStandardHelpOptions = true,
         description = "Score every test example (higher = more anomalous): neg_elbo, neg_log_px (importance-sampled), "
-                + "recon_prob (An & Cho 2015), complexity_corrected (Serra et al. 2020). Writes DIR/scores.csv.")
+                + "recon_prob (An & Cho 2015), complexity_corrected (Serra et al. 2020), latent_knn (mean squared distance "
+                + "of mu(x) to its 5 nearest training posterior means; the training split is the normal reference). "
+                + "Writes DIR/scores.csv.")
 public final class AnomalyCommand implements Callable<Integer> {
 
     @Mixin
@@ -41,7 +43,7 @@ public final class AnomalyCommand implements Callable<Integer> {
         DataSplit split = loaded.split();
         int[] labels = split.testLabelArray();
         AnomalyScores scores = AnomalyScores.compute(m.joint(), m.jointInput(split.testX(), labels), split.testX(),
-                k, seed);
+                m.jointInput(split.trainX(), split.trainLabelArray()), k, seed);
         scores.writeCsv(out.resolve("scores.csv"), labels);
         System.out.println("wrote " + split.testX().size(0) + " examples' scores to " + out.resolve("scores.csv"));
         return 0;

@@ -4,6 +4,9 @@ import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.latent.Completion;
 import io.github.vae4j.model.VaeModel;
 import io.github.vae4j.viz.ImageGrid;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
@@ -19,10 +22,11 @@ import java.util.concurrent.Callable;
 
 /** {@code vae4j inpaint}: completes masked test images; metrics against the mean image and a single pass. */
 @Command(name = "inpaint", mixinStandardHelpOptions = true,
-        description = "Complete the masked pixels of the test images by the clamped encode-decode chain (Rezende et al. "
-                + "2014): DIR/inpaint-<mask>.png (rows: input with the mask grey, result, truth) and DIR/inpaint-<mask>.json "
-                + "(MSE and Bernoulli log-likelihood on the masked pixels of the whole test split, against the mean "
-                + "training image and a single reconstruction pass).")
+        description = "Complete the masked pixels of the test images: the model's conditional mean E[x_missing | x_known] "
+                + "by importance sampling, and the clamped encode-decode chain (Rezende et al. 2014). "
+                + "DIR/inpaint-<mask>.png (rows: input with the mask grey, result of --method, truth) and "
+                + "DIR/inpaint-<mask>.json (MSE and Bernoulli log-likelihood on the masked pixels of the whole test split, "
+                + "for both methods against the mean training image and a single reconstruction pass).")
 public final class InpaintCommand implements Callable<Integer> {
 
     @Mixin
@@ -37,10 +41,16 @@ public final class InpaintCommand implements Callable<Integer> {
     @Option(names = "--iterations", defaultValue = "30", paramLabel = "N", description = "Steps of the chain (default: ${DEFAULT-VALUE}).")
     int iterations;
 
+    @Option(names = "--method", defaultValue = "importance", paramLabel = "M", description = "The completion drawn in the PNG: importance (the conditional mean by importance sampling) or chain (default: ${DEFAULT-VALUE}); the JSON has both.")
+    String method;
+
+    @Option(names = "--samples", defaultValue = "500", paramLabel = "S", description = "Importance samples of the conditional mean (default: ${DEFAULT-VALUE}).")
+    int samples;
+
     @Option(names = "--n", defaultValue = "8", paramLabel = "N", description = "Test images in the PNG (default: ${DEFAULT-VALUE}).")
     int n;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the random mask and of the chain's z draws (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the random mask and of both methods' z draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--out", defaultValue = "runs/inpaint", paramLabel = "DIR", description = "Output directory (default: ${DEFAULT-VALUE}).")
@@ -54,8 +64,13 @@ public final class InpaintCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--mask must be bottom, right, random or center, got " + mask);
         }
-        if (iterations < 1 || n < 1) {
-            throw new IllegalArgumentException("--iterations and --n must be >= 1, got " + iterations + " and " + n);
+        if (iterations < 1 || n < 1 || samples < 1) {
+            throw new IllegalArgumentException("--iterations, --samples and --n must be >= 1, got " + iterations + ", "
+                    + samples + " and " + n);
+        }
+        String chosen = method.toLowerCase(Locale.ROOT);
+        if (!chosen.equals("chain") && !chosen.equals("importance")) {
+            throw new IllegalArgumentException("--method must be importance or chain, got " + method);
         }
         ModelArgs.Loaded loaded = model.loadWithImages(data, "inpaint");
         VaeModel vae = loaded.model();
@@ -66,12 +81,20 @@ public final class InpaintCommand implements Callable<Integer> {
         INDArray known = Completion.knownPixels(m, (int) x.size(0), side, seed).castTo(x.dataType());
         INDArray missing = known.rsub(1.0);
         INDArray mean = split.trainX().mean(true, 0);
-        INDArray result = Completion.inpaint(vae, x, labels, known, mean, iterations, seed);
+        INDArray chain = Completion.inpaint(vae, x, labels, known, mean, iterations, seed);
         INDArray single = Completion.inpaint(vae, x, labels, known, mean, 1, null);
+        INDArray importance;
+        try (ProgressBar bar = System.console() == null ? null : new ProgressBarBuilder()
+                .setTaskName("importance samples").setInitialMax(samples).setStyle(ProgressBarStyle.ASCII).build()) {
+            importance = Completion.conditionalMean(vae, x, labels, known, mean, samples, seed,
+                    bar == null ? null : s -> bar.step());
+        }
+        INDArray result = chosen.equals("chain") ? chain : importance;
         INDArray meanFill = x.mul(known).addi(missing.mulRowVector(mean));
         Map<String, Map<String, Double>> metrics = new LinkedHashMap<>();
         Map<String, INDArray> results = new LinkedHashMap<>();
-        results.put("chain", result);
+        results.put("chain", chain);
+        results.put("importance", importance);
         results.put("single_pass", single);
         results.put("mean_image", meanFill);
         for (var e : results.entrySet()) {
@@ -88,8 +111,8 @@ public final class InpaintCommand implements Callable<Integer> {
                 .addi(missing.get(NDArrayIndex.interval(0, k), NDArrayIndex.all()).mul(0.5));
         ImageGrid.write(Nd4j.vstack(input, result.get(NDArrayIndex.interval(0, k), NDArrayIndex.all()), shown), k,
                 out.resolve(name + ".png"));
-        System.out.printf(Locale.ROOT, "masked-pixel MSE: chain %.4f, single pass %.4f, mean image %.4f; wrote %s%n",
-                metrics.get("chain").get("mse"), metrics.get("single_pass").get("mse"),
+        System.out.printf(Locale.ROOT, "masked-pixel MSE: chain %.4f, importance %.4f, single pass %.4f, mean image %.4f; wrote %s%n",
+                metrics.get("chain").get("mse"), metrics.get("importance").get("mse"), metrics.get("single_pass").get("mse"),
                 metrics.get("mean_image").get("mse"), out.resolve(name + ".png"));
         return 0;
     }

@@ -30,12 +30,22 @@ import java.util.List;
  *       Likelihood-based Generative Models"), S(x) = −log₂ p(x) − L(x) in bits, with L(x) the length in bits of x as a
  *       lossless PNG of 8-bit pixels: a likelihood corrected for how simple the input is, so that a simple image of an
  *       unseen class does not look normal merely for being simple. For square images in [0, 1] only (else NaN).</li>
+ *   <li>{@code latent_knn}: how far the posterior mean μ(x) lies from the data the model was trained on, the mean
+ *       squared Euclidean distance to its {@link #NEIGHBOURS} nearest neighbours among the posterior means of the
+ *       reference (training) rows: a nearest-neighbour estimate of low aggregate-posterior density, which does not
+ *       reward an image for being simple the way a likelihood does (a held-out 1 is encoded far from the other
+ *       digits even though its likelihood is high). NaN for every row when no reference is given.</li>
  * </ul>
  */
 public final class AnomalyScores {
 
     /** The scores, in the column order of {@link #values()}. */
-    public static final List<String> NAMES = List.of("neg_elbo", "neg_log_px", "recon_prob", "complexity_corrected");
+    public static final List<String> NAMES = List.of("neg_elbo", "neg_log_px", "recon_prob", "complexity_corrected",
+            "latent_knn");
+    /** Neighbours of {@code latent_knn}. */
+    public static final int NEIGHBOURS = 5;
+    /** Query rows per block of the distance computation (a block holds rows × reference rows doubles). */
+    private static final int DISTANCE_BLOCK = 128;
     /** z draws per example of the ELBO and of the reconstruction probability. */
     public static final int ELBO_DRAWS = 10;
     private static final int BATCH = 1000;
@@ -49,14 +59,19 @@ public final class AnomalyScores {
     /**
      * Each score for every row of x ([n, inputSize], the rows the model takes: [x | y] for a conditional model's
      * {@code joint()} view), with k importance samples; {@code images} are the images themselves ([n, side²], for the
-     * complexity term), x again for an unconditional model.
+     * complexity term), x again for an unconditional model; {@code reference} the normal rows {@code latent_knn}
+     * measures against, in the same form as x (the training split), or null (then {@code latent_knn} is NaN).
      */
-    public static AnomalyScores compute(LatentVariableModel model, INDArray x, INDArray images, int k, long seed) {
+    public static AnomalyScores compute(LatentVariableModel model, INDArray x, INDArray images, INDArray reference,
+            int k, long seed) {
         int n = Math.toIntExact(x.size(0));
         if (images.size(0) != n) {
             throw new IllegalArgumentException(images.size(0) + " images for " + n + " rows");
         }
         Posterior q = model.encodeInBatches(x);
+        double[] knn = reference == null ? null : nearestNeighbourDistances(
+                q.mu().castTo(DataType.DOUBLE).toDoubleMatrix(),
+                model.encodeInBatches(reference).mu().castTo(DataType.DOUBLE).toDoubleMatrix(), NEIGHBOURS);
         double[] logPx = ImportanceSampling.logLikelihood(model, x, q, k,
                 Seeds.derive(seed, Seeds.Stream.IMPORTANCE_SAMPLING, 0));
         double[] kl = VaeMath.klDivergencePerExample(q.mu(), q.logVar()).castTo(DataType.DOUBLE).toDoubleVector();
@@ -80,6 +95,7 @@ public final class AnomalyScores {
                 v[1][from + i] = -logPx[from + i];
                 v[2][from + i] = -(VaeMath.logSumExp(draws) - Math.log(ELBO_DRAWS));
                 v[3][from + i] = -logPx[from + i] / Math.log(2) - pngBits(images.getRow(from + i, true));
+                v[4][from + i] = knn == null ? Double.NaN : knn[from + i];
             }
         }
         return new AnomalyScores(v);
@@ -118,6 +134,51 @@ public final class AnomalyScores {
             csv.append('\n');
         }
         io.github.vae4j.util.AtomicFiles.writeString(file, csv);
+    }
+
+    /**
+     * For each query row, the mean squared Euclidean distance to its {@code k} nearest reference rows (the query rows
+     * themselves are not searched unless they are among the reference rows).
+     */
+    public static double[] nearestNeighbourDistances(double[][] queries, double[][] reference, int k) {
+        if (k < 1 || k > reference.length) {
+            throw new IllegalArgumentException("need 1 <= k <= " + reference.length + " reference rows, got k = " + k);
+        }
+        INDArray r = Nd4j.createFromArray(reference);
+        INDArray rNorms = r.mul(r).sum(1);
+        double[] result = new double[queries.length];
+        for (int from = 0; from < queries.length; from += DISTANCE_BLOCK) {
+            int to = Math.min(queries.length, from + DISTANCE_BLOCK);
+            INDArray q = Nd4j.createFromArray(java.util.Arrays.copyOfRange(queries, from, to));
+            // ‖q − r‖² = ‖q‖² + ‖r‖² − 2 q·r, all reference rows at once
+            INDArray d2 = q.mmul(r.transpose()).muli(-2).addiRowVector(rNorms).addiColumnVector(q.mul(q).sum(1));
+            double[][] rows = d2.toDoubleMatrix();
+            for (int i = 0; i < rows.length; i++) {
+                result[from + i] = meanOfSmallest(rows[i], k);
+            }
+        }
+        return result;
+    }
+
+    /** The mean of the k smallest values, each clamped at 0 (rounding can leave a squared distance just below). */
+    private static double meanOfSmallest(double[] v, int k) {
+        double[] smallest = new double[k];
+        java.util.Arrays.fill(smallest, Double.POSITIVE_INFINITY);
+        for (double d : v) {
+            if (d < smallest[k - 1]) {
+                int j = k - 1;
+                while (j > 0 && smallest[j - 1] > d) {
+                    smallest[j] = smallest[j - 1];
+                    j--;
+                }
+                smallest[j] = d;
+            }
+        }
+        double sum = 0;
+        for (double d : smallest) {
+            sum += Math.max(0, d);
+        }
+        return sum / k;
     }
 
     /** log p(x|z_l) per draw and row, [L][rows], z_l = μ + σ ⊙ ε_l from a generator seeded with {@code seed}. */

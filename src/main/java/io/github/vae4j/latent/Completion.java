@@ -93,6 +93,84 @@ public final class Completion {
         return average == null ? current : x.mul(k).addi(average.divi(averaged).muli(missing));
     }
 
+    /**
+     * The model's conditional mean of the missing pixels given the known ones, E[x_m | x_o] = ∫ E[x_m | z] p(z | x_o) dz,
+     * by self-normalized importance sampling: z_s ~ r(z), w_s ∝ p(x_o | z_s) p(z_s) / r(z_s), result
+     * Σ_s w̃_s decode(z_s) on the missing pixels (x on the known ones). The proposal is the defensive mixture
+     * r(z) = ½ q(z | x̂) + ½ N(0, I) (Hesterberg 1995) with x̂ the input filled with {@code fill} ([1, d]): the encoder's
+     * guess from the filled image, with the prior's tails so that no region of p(z | x_o) goes unvisited. The
+     * conditional mean is the completion with the least expected squared error under the model. p(x_o | z) is the
+     * model's own likelihood of the known pixels ({@link VaeModel#reconstructionLogLikelihood(INDArray, INDArray,
+     * INDArray, INDArray)}). {@code labels} for a conditional model, else null; {@code progress} (or null) hears each
+     * sample's index.
+     */
+    public static INDArray conditionalMean(VaeModel model, INDArray x, int[] labels, INDArray known, INDArray fill,
+            int samples, long seed, java.util.function.IntConsumer progress) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be >= 1, got " + samples);
+        }
+        INDArray k = known.castTo(x.dataType());
+        INDArray missing = k.rsub(1.0);
+        INDArray filled = x.mul(k).addi(missing.mulRowVector(fill.castTo(x.dataType())));
+        io.github.vae4j.model.Posterior q = new LatentSpace(model).encode(filled, labels);
+        INDArray y = model.conditional() ? model.oneHot(labels) : null;
+        INDArray mu = q.mu().castTo(DataType.DOUBLE);
+        INDArray logVar = q.logVar().castTo(DataType.DOUBLE);
+        INDArray sigma = org.nd4j.linalg.ops.transforms.Transforms.exp(logVar.mul(0.5));
+        long n = x.size(0);
+        long latent = mu.size(1);
+        // running log-sum-exp per row: m the largest log w so far, total = Σ exp(log w − m), sum = Σ exp(log w − m) x_s
+        INDArray m = Nd4j.valueArrayOf(new long[] {n, 1}, Double.NEGATIVE_INFINITY, DataType.DOUBLE);
+        INDArray total = Nd4j.zeros(DataType.DOUBLE, n, 1);
+        INDArray sum = Nd4j.zeros(DataType.DOUBLE, x.shape());
+        org.nd4j.linalg.api.rng.Random rng = io.github.vae4j.util.Seeds.generator(io.github.vae4j.util.Seeds.derive(
+                seed, io.github.vae4j.util.Seeds.Stream.COMPLETION, 0));
+        for (int s = 0; s < samples; s++) {
+            INDArray eps = Nd4j.randn(Nd4j.createUninitialized(DataType.DOUBLE, n, latent), rng);
+            INDArray fromPrior = Nd4j.rand(Nd4j.createUninitialized(DataType.DOUBLE, n, 1), rng).lt(0.5)
+                    .castTo(DataType.DOUBLE);
+            // z = ε from the prior, μ + σ ⊙ ε from q
+            INDArray z = eps.mul(sigma).addi(mu).muliColumnVector(fromPrior.rsub(1.0))
+                    .addi(eps.mulColumnVector(fromPrior));
+            INDArray logQ = logNormal(z, mu, logVar);
+            INDArray logP = logNormal(z, null, null);
+            INDArray logR = logMeanExp(logQ, logP);
+            INDArray logLik = model.reconstructionLogLikelihood(x, y, z.castTo(x.dataType()), k)
+                    .castTo(DataType.DOUBLE).reshape(n, 1);
+            INDArray logW = logLik.addi(logP).subi(logR);
+            INDArray next = org.nd4j.linalg.ops.transforms.Transforms.max(m, logW, true);
+            INDArray keep = org.nd4j.linalg.ops.transforms.Transforms.exp(m.sub(next));
+            INDArray w = org.nd4j.linalg.ops.transforms.Transforms.exp(logW.sub(next));
+            INDArray decoded = model.decode(z.castTo(x.dataType()), y).castTo(DataType.DOUBLE);
+            sum.muliColumnVector(keep).addi(decoded.muliColumnVector(w));
+            total.muli(keep).addi(w);
+            m = next;
+            if (progress != null) {
+                progress.accept(s);
+            }
+        }
+        INDArray mean = sum.diviColumnVector(total).castTo(x.dataType());
+        return x.mul(k).addi(mean.muli(missing));
+    }
+
+    /** log N(z; μ, diag exp(logVar)) per row, [n, 1]; the standard normal when μ is null. */
+    private static INDArray logNormal(INDArray z, INDArray mu, INDArray logVar) {
+        INDArray d = mu == null ? z.dup() : z.sub(mu);
+        INDArray quad = mu == null ? d.muli(d) : d.muli(d).divi(org.nd4j.linalg.ops.transforms.Transforms.exp(logVar));
+        if (logVar != null) {
+            quad.addi(logVar);
+        }
+        return quad.addi(io.github.vae4j.nn.VaeMath.LOG_2PI).sum(true, 1).muli(-0.5);
+    }
+
+    /** log(½ e^a + ½ e^b), element-wise, stable. */
+    private static INDArray logMeanExp(INDArray a, INDArray b) {
+        INDArray hi = org.nd4j.linalg.ops.transforms.Transforms.max(a, b, true);
+        INDArray ea = org.nd4j.linalg.ops.transforms.Transforms.exp(a.sub(hi));
+        INDArray eb = org.nd4j.linalg.ops.transforms.Transforms.exp(b.sub(hi));
+        return org.nd4j.linalg.ops.transforms.Transforms.log(ea.addi(eb).muli(0.5)).addi(hi);
+    }
+
     /** decode(μ(x̃)): one reconstruction pass over corrupted images. */
     public static INDArray denoise(VaeModel model, INDArray noisy, int[] labels) {
         INDArray y = model.conditional() ? model.oneHot(labels) : null;

@@ -87,6 +87,14 @@ final class GraphRunner {
      * detached, shape [n].
      */
     INDArray outputScores(Map<String, INDArray> given, String output, INDArray labels) {
+        return outputScores(given, output, labels, null);
+    }
+
+    /**
+     * As {@link #outputScores(Map, String, INDArray)}, counting only the label entries where {@code labelMask}
+     * ([n, labels' columns]) is 1: DL4J's per-output label mask, passed to the loss function.
+     */
+    INDArray outputScores(Map<String, INDArray> given, String output, INDArray labels, INDArray labelMask) {
         INDArray[] userInputs = graphInputs();
         try (MemoryWorkspace ws = ScratchWorkspace.open(WORKSPACE)) {
             List<String> in = inputsOf(output);
@@ -96,7 +104,12 @@ final class GraphRunner {
             ((org.deeplearning4j.nn.graph.vertex.impl.LayerVertex) v).applyPreprocessorAndSetInput(WORKSPACES);
             IOutputLayer layer = (IOutputLayer) v.getLayer();
             layer.setLabels(labels);
-            return layer.computeScoreForExamples(0.0, WORKSPACES).reshape(labels.size(0)).detach();
+            layer.setMaskArray(labelMask);
+            try {
+                return layer.computeScoreForExamples(0.0, WORKSPACES).reshape(labels.size(0)).detach();
+            } finally {
+                layer.setMaskArray(null);
+            }
         } finally {
             clear(userInputs);
         }

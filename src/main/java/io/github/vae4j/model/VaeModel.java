@@ -268,6 +268,22 @@ public final class VaeModel implements LatentVariableModel {
     }
 
     /**
+     * Per-example log p(x_o|z, y) in nats, [n]: the log-likelihood of only the entries of x where {@code observed}
+     * ([n, inputSize]) is 1, under the model's own likelihood (y null for an unconditional model).
+     */
+    public INDArray reconstructionLogLikelihood(INDArray x, INDArray y, INDArray z, INDArray observed) {
+        INDArray xs = checkInput(x, inputSize(), "x");
+        INDArray zs = checkInput(z, latentSize(), "z");
+        INDArray o = checkInput(observed, inputSize(), "observed");
+        if (xs.size(0) != zs.size(0) || o.size(0) != xs.size(0)) {
+            throw new IllegalArgumentException("x, z and observed must have the same number of rows, got " + xs.size(0)
+                    + ", " + zs.size(0) + " and " + o.size(0));
+        }
+        return runner.outputScores(given(VaeNetwork.LATENT, zs, y), VaeNetwork.OUTPUT, xs, o.castTo(xs.dataType()))
+                .negi();
+    }
+
+    /**
      * The ELBO per example with its parts; the reconstruction term averages {@code samples} draws of z ~ q(z|x)
      * (seeded), the KL term is closed form. For an unconditional model; see {@link #joint()} for a conditional one.
      */

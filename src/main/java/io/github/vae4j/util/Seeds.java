@@ -46,7 +46,9 @@ public final class Seeds {
         /** test examples picked at random (index 0: interpolation pairs, 1: the t-SNE subsample). */
         SELECTION,
         /** z draws of the inpainting chain (index: the step). */
-        CHAIN
+        CHAIN,
+        /** z draws of importance-sampled inpainting (index: the sample). */
+        COMPLETION
     }
 
     /** The seed of {@code stream} number {@code index} for a run with seed {@code seed}. */

@@ -133,11 +133,11 @@ class CliRoundTripTest {
         assertEquals(998, emb.size(), "a header and the 997 test images");
         assertEquals(2 + 2 * 8, emb.get(1).split(",").length);
         assertEquals(1, run("interpolate", "--model", model.toString(), "--a", "3", "--b", "5000").code());
-        Run inpaint = run("inpaint", "--model", model.toString(), "--mask", "random", "--iterations", "4", "--out",
-                latent.toString());
+        Run inpaint = run("inpaint", "--model", model.toString(), "--mask", "random", "--iterations", "4", "--samples",
+                "20", "--out", latent.toString());
         assertEquals(0, inpaint.code(), inpaint.err());
         JsonNode inpaintMetrics = JSON.readTree(latent.resolve("inpaint-random.json").toFile());
-        for (String method : List.of("chain", "single_pass", "mean_image")) {
+        for (String method : List.of("chain", "importance", "single_pass", "mean_image")) {
             assertTrue(inpaintMetrics.get(method).get("mse").asDouble() > 0, inpaintMetrics.toString());
         }
         assertEquals(3 * 30 + 2, ImageIO.read(latent.resolve("inpaint-random.png").toFile()).getHeight(),
@@ -150,7 +150,7 @@ class CliRoundTripTest {
         Run anomaly = run("anomaly", "--model", model.toString(), "--k", "5", "--out", latent.toString());
         assertEquals(0, anomaly.code(), anomaly.err());
         List<String> scores = Files.readAllLines(latent.resolve("scores.csv"));
-        assertEquals("index,label,neg_elbo,neg_log_px,recon_prob,complexity_corrected", scores.get(0));
+        assertEquals("index,label,neg_elbo,neg_log_px,recon_prob,complexity_corrected,latent_knn", scores.get(0));
         assertEquals(998, scores.size());
         String[] first = scores.get(1).split(",");
         assertTrue(Double.parseDouble(first[3]) > 0 && Double.parseDouble(first[3]) <= Double.parseDouble(first[2]) + 1,
@@ -192,7 +192,8 @@ class CliRoundTripTest {
         for (String[] args : List.of(new String[] {"interpolate", "--pairs", "1", "--steps", "3"},
                 new String[] {"traverse", "--steps", "2"}, new String[] {"manifold", "--side", "3"},
                 new String[] {"embed"}, new String[] {"anomaly", "--k", "2"},
-                new String[] {"inpaint", "--mask", "center", "--iterations", "2"}, new String[] {"denoise"})) {
+                new String[] {"inpaint", "--mask", "center", "--iterations", "2", "--samples", "5"},
+                new String[] {"denoise"})) {
             List<String> all = new java.util.ArrayList<>(List.of(args));
             all.addAll(List.of("--model", model.toString(), "--out", latent.toString()));
             Run r = run(all.toArray(new String[0]));
@@ -384,7 +385,7 @@ class CliRoundTripTest {
         for (int i = 0; i < isOne.length; i++) {
             isOne[i] = rows.get(i)[1].equals("1");
         }
-        List<String> names = List.of("neg_elbo", "neg_log_px", "recon_prob", "complexity_corrected");
+        List<String> names = List.of("neg_elbo", "neg_log_px", "recon_prob", "complexity_corrected", "latent_knn");
         for (int c = 0; c < names.size(); c++) {
             int col = 2 + c;
             double[] v = rows.stream().mapToDouble(row -> Double.parseDouble(row[col])).toArray();

@@ -1,0 +1,50 @@
+package io.github.vae4j.eval;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The latent nearest-neighbour score against distances worked out by hand and by brute force. */
+class AnomalyScoresTest {
+
+    @Test
+    void nearestNeighbourDistancesOfKnownPoints() {
+        double[][] reference = {{0, 0}, {1, 0}, {0, 2}};
+        assertArrayEquals(new double[] {0.5, 2.5}, AnomalyScores.nearestNeighbourDistances(
+                new double[][] {{0, 0}, {2, 0}}, reference, 2), 1e-12, "(0 + 1)/2 and (1 + 4)/2");
+        assertArrayEquals(new double[] {4}, AnomalyScores.nearestNeighbourDistances(new double[][] {{3, 0}}, reference,
+                1), 1e-12);
+        assertThrows(IllegalArgumentException.class,
+                () -> AnomalyScores.nearestNeighbourDistances(new double[][] {{0, 0}}, reference, 4));
+    }
+
+    @Test
+    void nearestNeighbourDistancesMatchBruteForceAcrossBlocks() {
+        Random rng = new Random(3);
+        double[][] reference = new double[400][5];
+        double[][] queries = new double[300][5];
+        for (double[][] m : new double[][][] {reference, queries}) {
+            for (double[] row : m) {
+                for (int j = 0; j < row.length; j++) {
+                    row[j] = rng.nextGaussian();
+                }
+            }
+        }
+        double[] fast = AnomalyScores.nearestNeighbourDistances(queries, reference, 7);
+        for (int i = 0; i < queries.length; i++) {
+            double[] d = new double[reference.length];
+            for (int r = 0; r < reference.length; r++) {
+                for (int j = 0; j < 5; j++) {
+                    d[r] += (queries[i][j] - reference[r][j]) * (queries[i][j] - reference[r][j]);
+                }
+            }
+            Arrays.sort(d);
+            assertEquals(Arrays.stream(d, 0, 7).average().orElseThrow(), fast[i], 1e-9, "query " + i);
+        }
+    }
+}
