@@ -13,8 +13,9 @@ import java.util.concurrent.Callable;
 /** {@code vae4j anomaly}: per-example anomaly scores of a data set's test split. */
 @Command(name = "anomaly", mixinStandardHelpOptions = true,
         description = "Score every test example (higher = more anomalous): neg_elbo, neg_log_px (importance-sampled), "
-                + "recon_prob (An & Cho 2015), complexity_corrected (Serra et al. 2020), latent_knn (mean squared distance "
-                + "of mu(x) to its 5 nearest training posterior means; the training split is the normal reference). "
+                + "recon_prob (An & Cho 2015), complexity_corrected (Serra et al. 2020), latent_knn and latent_cosine_knn "
+                + "(mean squared Euclidean and cosine distance of mu(x) to its 5 nearest training posterior means; the "
+                + "training split is the normal reference). "
                 + "Writes DIR/scores.csv.")
 public final class AnomalyCommand implements Callable<Integer> {
 

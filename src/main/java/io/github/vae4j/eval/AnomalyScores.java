@@ -35,13 +35,16 @@ import java.util.List;
  *       reference (training) rows: a nearest-neighbour estimate of low aggregate-posterior density, which does not
  *       reward an image for being simple the way a likelihood does (a held-out 1 is encoded far from the other
  *       digits even though its likelihood is high). NaN for every row when no reference is given.</li>
+ *   <li>{@code latent_cosine_knn}: the same with the cosine distance 1 − cos(μ(x), μ_j): only the direction of μ
+ *       counts, not its length (measured best of the scores on the leave-one-digit-out benchmark,
+ *       docs/benchmarks.md).</li>
  * </ul>
  */
 public final class AnomalyScores {
 
     /** The scores, in the column order of {@link #values()}. */
     public static final List<String> NAMES = List.of("neg_elbo", "neg_log_px", "recon_prob", "complexity_corrected",
-            "latent_knn");
+            "latent_knn", "latent_cosine_knn");
     /** Neighbours of {@code latent_knn}. */
     public static final int NEIGHBOURS = 5;
     /** Query rows per block of the distance computation (a block holds rows × reference rows doubles). */
@@ -69,9 +72,11 @@ public final class AnomalyScores {
             throw new IllegalArgumentException(images.size(0) + " images for " + n + " rows");
         }
         Posterior q = model.encodeInBatches(x);
-        double[] knn = reference == null ? null : nearestNeighbourDistances(
-                q.mu().castTo(DataType.DOUBLE).toDoubleMatrix(),
-                model.encodeInBatches(reference).mu().castTo(DataType.DOUBLE).toDoubleMatrix(), NEIGHBOURS);
+        double[][] mu = q.mu().castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[][] referenceMu = reference == null ? null
+                : model.encodeInBatches(reference).mu().castTo(DataType.DOUBLE).toDoubleMatrix();
+        double[] knn = reference == null ? null : nearestNeighbourDistances(mu, referenceMu, NEIGHBOURS, false);
+        double[] cosineKnn = reference == null ? null : nearestNeighbourDistances(mu, referenceMu, NEIGHBOURS, true);
         double[] logPx = ImportanceSampling.logLikelihood(model, x, q, k,
                 Seeds.derive(seed, Seeds.Stream.IMPORTANCE_SAMPLING, 0));
         double[] kl = VaeMath.klDivergencePerExample(q.mu(), q.logVar()).castTo(DataType.DOUBLE).toDoubleVector();
@@ -96,6 +101,7 @@ public final class AnomalyScores {
                 v[2][from + i] = -(VaeMath.logSumExp(draws) - Math.log(ELBO_DRAWS));
                 v[3][from + i] = -logPx[from + i] / Math.log(2) - pngBits(images.getRow(from + i, true));
                 v[4][from + i] = knn == null ? Double.NaN : knn[from + i];
+                v[5][from + i] = cosineKnn == null ? Double.NaN : cosineKnn[from + i];
             }
         }
         return new AnomalyScores(v);
@@ -137,27 +143,40 @@ public final class AnomalyScores {
     }
 
     /**
-     * For each query row, the mean squared Euclidean distance to its {@code k} nearest reference rows (the query rows
-     * themselves are not searched unless they are among the reference rows).
+     * For each query row, the mean distance to its {@code k} nearest reference rows (the query rows themselves are not
+     * searched unless they are among the reference rows): the squared Euclidean distance ‖q − r‖², or with
+     * {@code cosine} 1 − q·r / (‖q‖ ‖r‖) (a zero row has distance 1 to every row).
      */
-    public static double[] nearestNeighbourDistances(double[][] queries, double[][] reference, int k) {
+    public static double[] nearestNeighbourDistances(double[][] queries, double[][] reference, int k, boolean cosine) {
         if (k < 1 || k > reference.length) {
             throw new IllegalArgumentException("need 1 <= k <= " + reference.length + " reference rows, got k = " + k);
         }
         INDArray r = Nd4j.createFromArray(reference);
         INDArray rNorms = r.mul(r).sum(1);
+        if (cosine) {
+            r.diviColumnVector(unitScale(rNorms));
+        }
         double[] result = new double[queries.length];
         for (int from = 0; from < queries.length; from += DISTANCE_BLOCK) {
             int to = Math.min(queries.length, from + DISTANCE_BLOCK);
             INDArray q = Nd4j.createFromArray(java.util.Arrays.copyOfRange(queries, from, to));
-            // ‖q − r‖² = ‖q‖² + ‖r‖² − 2 q·r, all reference rows at once
-            INDArray d2 = q.mmul(r.transpose()).muli(-2).addiRowVector(rNorms).addiColumnVector(q.mul(q).sum(1));
-            double[][] rows = d2.toDoubleMatrix();
+            INDArray qNorms = q.mul(q).sum(1);
+            INDArray d = cosine
+                    ? q.diviColumnVector(unitScale(qNorms)).mmul(r.transpose()).rsubi(1.0)
+                    // ‖q − r‖² = ‖q‖² + ‖r‖² − 2 q·r, all reference rows at once
+                    : q.mmul(r.transpose()).muli(-2).addiRowVector(rNorms).addiColumnVector(qNorms);
+            double[][] rows = d.toDoubleMatrix();
             for (int i = 0; i < rows.length; i++) {
                 result[from + i] = meanOfSmallest(rows[i], k);
             }
         }
         return result;
+    }
+
+    /** ‖v‖ from ‖v‖², with 1 for a zero row so that it stays zero. */
+    private static INDArray unitScale(INDArray squaredNorms) {
+        INDArray norms = org.nd4j.linalg.ops.transforms.Transforms.sqrt(squaredNorms, true);
+        return norms.addi(norms.eq(0).castTo(norms.dataType()));
     }
 
     /** The mean of the k smallest values, each clamped at 0 (rounding can leave a squared distance just below). */

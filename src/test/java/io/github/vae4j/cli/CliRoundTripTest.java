@@ -150,11 +150,13 @@ class CliRoundTripTest {
         Run anomaly = run("anomaly", "--model", model.toString(), "--k", "5", "--out", latent.toString());
         assertEquals(0, anomaly.code(), anomaly.err());
         List<String> scores = Files.readAllLines(latent.resolve("scores.csv"));
-        assertEquals("index,label,neg_elbo,neg_log_px,recon_prob,complexity_corrected,latent_knn", scores.get(0));
+        assertEquals("index,label,neg_elbo,neg_log_px,recon_prob,complexity_corrected,latent_knn,latent_cosine_knn", scores.get(0));
         assertEquals(998, scores.size());
         String[] first = scores.get(1).split(",");
         assertTrue(Double.parseDouble(first[3]) > 0 && Double.parseDouble(first[3]) <= Double.parseDouble(first[2]) + 1,
                 "-log p(x) is positive and about as tight as -ELBO: " + scores.get(1));
+        assertTrue(Double.parseDouble(first[6]) > 0 && Double.parseDouble(first[7]) >= 0
+                && Double.parseDouble(first[7]) <= 2, "latent distances: " + scores.get(1));
 
         Run info = run("info", "--model", model.toString());
         assertEquals(0, info.code(), info.err());
@@ -385,7 +387,8 @@ class CliRoundTripTest {
         for (int i = 0; i < isOne.length; i++) {
             isOne[i] = rows.get(i)[1].equals("1");
         }
-        List<String> names = List.of("neg_elbo", "neg_log_px", "recon_prob", "complexity_corrected", "latent_knn");
+        List<String> names = List.of("neg_elbo", "neg_log_px", "recon_prob", "complexity_corrected", "latent_knn",
+                "latent_cosine_knn");
         for (int c = 0; c < names.size(); c++) {
             int col = 2 + c;
             double[] v = rows.stream().mapToDouble(row -> Double.parseDouble(row[col])).toArray();
