@@ -88,7 +88,8 @@ public final class AnomalyBenchmarkCommand implements Callable<Integer> {
             }
             Path dir = out.resolve("heldout-" + d);
             DataSplit normal = without(all, d);
-            VaeModel m = new VaeTrainer(c, new VaeTrainer.Options(dir.resolve("model"), maxBatches, false, false, false))
+            VaeModel m = new VaeTrainer(c, new VaeTrainer.Options(dir.resolve("model"), maxBatches, false, false, false,
+                    0, true))
                     .train(normal).model();
             AnomalyScores scores = AnomalyScores.compute(m, all.testX(), all.testX(), normal.trainX(), k, seed);
             scores.writeCsv(dir.resolve("scores.csv"), testLabels);

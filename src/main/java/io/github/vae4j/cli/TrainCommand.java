@@ -96,6 +96,20 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--no-images", description = "No PNG grids per epoch.")
     boolean noImages;
 
+    @Option(names = "--resume", paramLabel = "DIR",
+            description = "Continue the run in DIR from its checkpoint, with the run's own settings (give the same --data).")
+    Path resume;
+
+    @Option(names = "--overwrite", description = "Replace a run already in the output directory.")
+    boolean overwrite;
+
+    @Option(names = "--checkpoint-minutes", defaultValue = "0", paramLabel = "M",
+            description = "Also checkpoint within an epoch every M minutes (default: ${DEFAULT-VALUE}: at the end of each epoch only).")
+    double checkpointMinutes;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
         TrainingResult r = run();
@@ -107,9 +121,41 @@ public final class TrainCommand implements Callable<Integer> {
 
     /** Resolves the config, loads the data and trains; what {@link #call()} prints comes from the result. */
     TrainingResult run() throws Exception {
+        if (resume != null) {
+            return resume();
+        }
         VaeConfig c = resolveConfig();
+        VaeTrainer.Options options = new VaeTrainer.Options(out, maxBatches, binarize, !noProgress, !noImages,
+                checkpointMinutes, overwrite);
+        VaeTrainer.refuseExistingRun(options);
         DataSplit split = DataSets.load(data.data, data.options(c.seed()));
-        return new VaeTrainer(c, new VaeTrainer.Options(out, maxBatches, binarize, !noProgress, !noImages)).train(split);
+        return new VaeTrainer(c, options).train(split);
+    }
+
+    /** --resume DIR: the run's own settings; a flag that would change them is an error. */
+    private TrainingResult resume() throws Exception {
+        List<String> settings = List.of("--config", "--out", "--epochs", "--batch-size", "--latent", "--encoder",
+                "--decoder", "--likelihood", "--lr", "--objective", "--k", "--beta", "--free-bits", "--kl-schedule",
+                "--kl-warmup", "--conditional", "--seed", "--max-batches", "--binarize", "--overwrite");
+        for (String flag : settings) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(flag)) {
+                throw new IllegalArgumentException("--resume continues a run with its own settings; " + flag
+                        + " cannot change them (start a new run in another directory instead)");
+            }
+        }
+        VaeConfig c = io.github.vae4j.model.VaeModel.load(checkpointOf(resume)).config();
+        DataSplit split = DataSets.load(data.data, data.options(c.seed()));
+        return VaeTrainer.resume(resume, split, new VaeTrainer.Options(resume, 0, false, !noProgress, !noImages,
+                checkpointMinutes, false));
+    }
+
+    private static Path checkpointOf(Path dir) throws java.io.IOException {
+        Path file = dir.resolve(VaeTrainer.CHECKPOINT_FILE);
+        if (!java.nio.file.Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null,
+                    "no checkpoint to resume from (a run writes one at the end of its first epoch)");
+        }
+        return file;
     }
 
     VaeConfig resolveConfig() {

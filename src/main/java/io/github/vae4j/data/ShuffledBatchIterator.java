@@ -82,7 +82,9 @@ public class ShuffledBatchIterator implements DataSetIterator {
         // like with like without a copy (the output layer copies labels of another order)
         INDArray x = Nd4j.pullRows(features, 1, rows, 'f');
         DataSet ds = classLabels == null ? new DataSet(x, x) : new ConditionedBatch(x, oneHot(rows, x));
-        if (preProcessor != null) {
+        if (preProcessor instanceof DynamicBinarization binarization) {
+            binarization.preProcess(ds, epoch, batchesServed - 1);
+        } else if (preProcessor != null) {
             preProcessor.preProcess(ds);
         }
         return ds;
@@ -109,10 +111,23 @@ public class ShuffledBatchIterator implements DataSetIterator {
 
     @Override
     public void reset() {
-        epoch++;
+        seek(epoch + 1, 0);
+    }
+
+    /**
+     * Continues at batch {@code batchesDone} (0-based) of epoch {@code epoch} (0-based), serving what an iterator that
+     * had been reset {@code epoch} times and had served {@code batchesDone} batches would serve next: how a resumed run
+     * picks up its epoch. Call it before {@link #prefetched()}.
+     */
+    public void seek(int epoch, int batchesDone) {
+        if (epoch < 0 || batchesDone < 0 || batchesDone > batchesPerEpoch()) {
+            throw new IllegalArgumentException("cannot seek to batch " + batchesDone + " of epoch " + epoch + " ("
+                    + batchesPerEpoch() + " batches per epoch)");
+        }
+        this.epoch = epoch;
         order = Permutations.shuffled((int) features.size(0), new Random(Seeds.derive(seed, Seeds.Stream.SHUFFLE, epoch)));
-        position = 0;
-        batchesServed = 0;
+        position = (int) Math.min(features.size(0), (long) batchesDone * batchSize);
+        batchesServed = batchesDone;
     }
 
     @Override

@@ -59,6 +59,12 @@ public final class ModelFile {
 
     static void write(Path target, ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer)
             throws IOException {
+        write(target, graph, metadata, normalizer, java.util.Map.of());
+    }
+
+    /** As {@link #write(Path, ComputationGraph, ModelMetadata, DataNormalization)}, with more zip entries. */
+    static void write(Path target, ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer,
+            java.util.Map<String, byte[]> extraEntries) throws IOException {
         AtomicFiles.write(target, tmp -> {
             ModelSerializer.writeModel(graph, tmp.toFile(), true);
             if (normalizer != null) {
@@ -69,7 +75,27 @@ public final class ModelFile {
                  OutputStream out = Files.newOutputStream(zip.getPath(METADATA_ENTRY))) {
                 JSON.writeValue(out, metadata);
             }
+            if (!extraEntries.isEmpty()) {
+                try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
+                    for (var e : extraEntries.entrySet()) {
+                        Files.write(zip.getPath(e.getKey()), e.getValue());
+                    }
+                }
+            }
         });
+    }
+
+    /** The bytes of zip entry {@code entry} of a model file, or empty when it has none. */
+    public static java.util.Optional<byte[]> readEntry(Path file, String entry) throws IOException {
+        try (ZipFile zip = openZip(file)) {
+            ZipEntry e = zip.getEntry(entry);
+            if (e == null) {
+                return java.util.Optional.empty();
+            }
+            try (InputStream in = zip.getInputStream(e)) {
+                return java.util.Optional.of(in.readAllBytes());
+            }
+        }
     }
 
     /** Reads only the metadata (fast: no network is restored). */

@@ -114,6 +114,14 @@ public final class VaeModel implements LatentVariableModel {
         ModelFile.write(file, graph, metadata, normalizer);
     }
 
+    /**
+     * As {@link #save(Path)}, with more zip entries (a training checkpoint's state); the file is still a model that
+     * {@link #load} and DL4J read. {@link ModelFile#readEntry} reads an entry back.
+     */
+    public void save(Path file, Map<String, byte[]> extraEntries) throws IOException {
+        ModelFile.write(file, graph, metadata, normalizer, extraEntries);
+    }
+
     /** The underlying DL4J network (train it with {@code fit}; labels are the features). */
     public ComputationGraph network() {
         return graph;

@@ -21,6 +21,32 @@ public final class EpochLoop {
         void fit(DataSet batch);
 
         double score();
+
+        /**
+         * Whether every parameter is finite (a pass over all of them: checked before a checkpoint is written, not
+         * after every batch; a non-finite parameter makes the next batch's loss non-finite anyway). True when not known.
+         */
+        default boolean parametersFinite() {
+            return true;
+        }
+    }
+
+    /**
+     * How far a pass has come: batches trained, Σ loss × examples, examples and fit-loop seconds. A resumed epoch
+     * starts from the progress its checkpoint saved.
+     */
+    public record Progress(int batches, double lossSum, long examples, double seconds) {
+        public static final Progress START = new Progress(0, 0, 0, 0);
+
+        Pass pass() {
+            return new Pass(lossSum / Math.max(examples, 1), examples, seconds);
+        }
+    }
+
+    /** Called after each batch with the epoch's progress so far (a checkpoint is written from here). */
+    @FunctionalInterface
+    public interface BatchHook {
+        void afterBatch(Progress progress) throws java.io.IOException;
     }
 
     /**
@@ -63,6 +89,12 @@ public final class EpochLoop {
             public double score() {
                 return graph.score();
             }
+
+            @Override
+            public boolean parametersFinite() {
+                // a NaN or an infinity anywhere makes the sum non-finite; one pass over the parameter vector
+                return Double.isFinite(graph.params().sumNumber().doubleValue());
+            }
         };
     }
 
@@ -74,9 +106,28 @@ public final class EpochLoop {
      * @throws TrainingDivergedException when a loss is NaN or infinite; the message names the epoch and the batch
      */
     public static Pass run(DataSetIterator batches, Step step, int epoch, ProgressBar bar) {
-        double lossSum = 0;
-        long examples = 0;
-        int n = 0;
+        try {
+            return run(batches, step, epoch, Progress.START, bar, null);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Runs the step over every remaining batch of {@code batches}, continuing from {@code start} (the progress of the
+     * batches already trained in this epoch), the loss checked after each step.
+     *
+     * @param epoch 0-based, for messages
+     * @param bar   a progress bar to step, or null
+     * @param hook  called after each batch, or null
+     * @throws TrainingDivergedException when the loss becomes NaN or infinite; the message names the epoch and the
+     *                                   batch (1-based)
+     */
+    public static Pass run(DataSetIterator batches, Step step, int epoch, Progress start, ProgressBar bar,
+            BatchHook hook) throws java.io.IOException {
+        double lossSum = start.lossSum();
+        long examples = start.examples();
+        int n = start.batches();
         long t0 = System.nanoTime();
         while (batches.hasNext()) {
             DataSet ds = batches.next();
@@ -84,7 +135,7 @@ public final class EpochLoop {
             double score = step.score();
             if (!Double.isFinite(score)) {
                 throw new TrainingDivergedException(String.format(Locale.ROOT,
-                        "training loss became %s at epoch %d, batch %d", score, epoch + 1, n + 1));
+                        "training diverged at epoch %d, batch %d: the loss became %s", epoch + 1, n + 1, score));
             }
             long b = ds.getFeatures().size(0);
             lossSum += score * b;
@@ -94,7 +145,10 @@ public final class EpochLoop {
                 bar.step();
                 bar.setExtraMessage(String.format(Locale.ROOT, " loss %.2f", score));
             }
+            if (hook != null) {
+                hook.afterBatch(new Progress(n, lossSum, examples, start.seconds() + (System.nanoTime() - t0) / 1e9));
+            }
         }
-        return new Pass(lossSum / Math.max(examples, 1), examples, (System.nanoTime() - t0) / 1e9);
+        return new Progress(n, lossSum, examples, start.seconds() + (System.nanoTime() - t0) / 1e9).pass();
     }
 }

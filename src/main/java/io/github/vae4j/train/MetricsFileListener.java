@@ -7,10 +7,13 @@ import io.github.vae4j.viz.LossPlot;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
-/** Appends each epoch to {@code metrics.jsonl} (one JSON object per line) and plots the loss curves at the end. */
+/**
+ * Writes {@code metrics.jsonl} (one JSON object per epoch and line) after each epoch, the whole history at once and
+ * atomically, so a kill never leaves half a line; plots the loss curves at the end. A resumed run starts from the
+ * history its checkpoint saved, which also heals a metrics file that missed the checkpoint's last epoch.
+ */
 public class MetricsFileListener implements EpochListener {
 
     public static final String METRICS_FILE = "metrics.jsonl";
@@ -18,17 +21,28 @@ public class MetricsFileListener implements EpochListener {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path dir;
+    private final List<EpochMetrics> history;
 
-    public MetricsFileListener(Path dir) throws IOException {
+    /** {@code history}: the epochs already done (empty for a new run), written out at once. */
+    public MetricsFileListener(Path dir, List<EpochMetrics> history) throws IOException {
         this.dir = dir;
+        this.history = new java.util.ArrayList<>(history);
         Files.createDirectories(dir);
-        Files.deleteIfExists(dir.resolve(METRICS_FILE));
+        write();
     }
 
     @Override
     public void onEpochEnd(VaeModel model, EpochMetrics m) throws IOException {
-        Files.writeString(dir.resolve(METRICS_FILE), JSON.writeValueAsString(m) + "\n", StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        history.add(m);
+        write();
+    }
+
+    private void write() throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (EpochMetrics m : history) {
+            lines.append(JSON.writeValueAsString(m)).append('\n');
+        }
+        io.github.vae4j.util.AtomicFiles.writeString(dir.resolve(METRICS_FILE), lines);
     }
 
     @Override

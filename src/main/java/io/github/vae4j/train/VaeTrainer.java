@@ -34,15 +34,27 @@ import java.util.Map;
 /**
  * Trains a {@link VaeModel} by minibatch gradient descent on its objective (the negative ELBO with the objective's
  * KL weight): per-epoch seeded shuffling, optional dynamic binarization, test evaluation and listeners after every
- * epoch, the model saved (atomically) after every epoch so that the last good model survives a crash or a diverging
- * loss. The KL weight schedule belongs to the objective inside the network; the trainer only advances the network's
- * epoch counter, as DL4J's own {@code fit(iterator)} does.
+ * epoch. Nothing is lost when a run dies:
+ * <ul>
+ *   <li>a checkpoint ({@value #CHECKPOINT_FILE}: the model file with its updater state plus {@link TrainingState}) is
+ *       written at the end of every epoch, and every {@code checkpointMinutes} within one, and {@link #resume}
+ *       continues the run from it so that it ends with bitwise the parameters of the uninterrupted run;</li>
+ *   <li>every file is written whole or not at all ({@link io.github.vae4j.util.AtomicFiles}), so a kill at any moment
+ *       leaves the previous checkpoint and model in place;</li>
+ *   <li>a directory that already holds a run is not overwritten unless asked;</li>
+ *   <li>a NaN or infinite loss stops the run with the epoch, the batch and the likely cause, and no checkpoint is
+ *       written from non-finite parameters, so the last good one stays.</li>
+ * </ul>
+ * The KL weight schedule belongs to the objective inside the network; the trainer only advances the network's epoch
+ * counter, as DL4J's own {@code fit(iterator)} does.
  */
 public final class VaeTrainer {
 
     /** File name of the saved model inside the output directory. */
     public static final String MODEL_FILE = "model.zip";
     public static final String CONFIG_FILE = "config.json";
+    /** File name of the checkpoint inside the output directory. */
+    public static final String CHECKPOINT_FILE = "checkpoint.zip";
 
     private static final Logger log = LoggerFactory.getLogger(VaeTrainer.class);
     private static final int EVAL_BATCH = 1000;
@@ -50,13 +62,17 @@ public final class VaeTrainer {
     /**
      * Settings of a run that are not model hyperparameters.
      *
-     * @param outputDir   where the model, metrics and pictures go
-     * @param maxBatches  cap on batches per epoch, for quick runs (0 = all)
-     * @param binarize    dynamic binarization of [0, 1] data each batch
-     * @param progressBar draw a terminal progress bar (only when a console is attached)
-     * @param images      write PNG grids each epoch
+     * @param outputDir         where the model, checkpoint, metrics and pictures go
+     * @param maxBatches        cap on batches per epoch, for quick runs (0 = all)
+     * @param binarize          dynamic binarization of [0, 1] data each batch
+     * @param progressBar       draw a terminal progress bar (only when a console is attached)
+     * @param images            write PNG grids each epoch
+     * @param checkpointMinutes also write a checkpoint within an epoch once this many minutes have passed since the
+     *                          last one (0 = only at the end of each epoch)
+     * @param overwrite         replace a run already in {@code outputDir} (else that is an error)
      */
-    public record Options(Path outputDir, int maxBatches, boolean binarize, boolean progressBar, boolean images) {
+    public record Options(Path outputDir, int maxBatches, boolean binarize, boolean progressBar, boolean images,
+                          double checkpointMinutes, boolean overwrite) {
         public Options {
             if (outputDir == null) {
                 throw new IllegalArgumentException("outputDir must be set");
@@ -64,6 +80,15 @@ public final class VaeTrainer {
             if (maxBatches < 0) {
                 throw new IllegalArgumentException("maxBatches must be >= 0, got " + maxBatches);
             }
+            if (!(checkpointMinutes >= 0) || Double.isInfinite(checkpointMinutes)) {
+                throw new IllegalArgumentException("checkpoint minutes must be a finite number >= 0, got "
+                        + checkpointMinutes);
+            }
+        }
+
+        /** Checkpoints at epoch ends only; an existing run in the directory is an error. */
+        public Options(Path outputDir, int maxBatches, boolean binarize, boolean progressBar, boolean images) {
+            this(outputDir, maxBatches, binarize, progressBar, images, 0, false);
         }
     }
 
@@ -75,19 +100,105 @@ public final class VaeTrainer {
         this.options = options;
     }
 
-    /** Trains a new model on {@code data} and returns it with its history; the model is at {@code outputDir/model.zip}. */
+    /**
+     * Trains a new model on {@code data} and returns it with its history; the model is at {@code outputDir/model.zip}.
+     *
+     * @throws IllegalArgumentException when the output directory already holds a run and {@code overwrite} is off
+     */
     public TrainingResult train(DataSplit data) throws IOException {
         VaeConfig config = forData(this.config, data);
-        Files.createDirectories(options.outputDir());
-        io.github.vae4j.util.AtomicFiles.writeString(options.outputDir().resolve(CONFIG_FILE), config.toJson());
+        Path dir = options.outputDir();
+        refuseExistingRun(options);
+        Files.createDirectories(dir);
+        for (Path p : existingRun(dir)) {
+            Files.deleteIfExists(p);
+        }
+        io.github.vae4j.util.AtomicFiles.removeStale(dir);
+        io.github.vae4j.util.AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJson());
         VaeModel model = VaeModel.create(config, org.nd4j.linalg.api.buffer.DataType.FLOAT, data.normalizer());
         Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), Seeds.Stream.TRAINING_NOISE, 0));
         model.setMetadata(model.metadata().withDataset(data.id(), data.sha256()));
+        TrainingState start = new TrainingState(0, 0, Nd4j.getRandom().rootState(), Nd4j.getRandom().nodeState(), 0, 0,
+                0, 0, options.maxBatches(), options.binarize(), List.of());
+        return run(model, config, data, start);
+    }
 
+    /**
+     * Continues the run whose checkpoint is in {@code dir} ({@value #CHECKPOINT_FILE}) on the same data, with the
+     * run's own config, batch cap and binarization; {@code options} supplies only the progress bar, images and
+     * checkpoint interval.
+     *
+     * @throws IOException              when there is no readable checkpoint
+     * @throws IllegalArgumentException when {@code data} is not the data the run trained on, or the run is complete
+     */
+    public static TrainingResult resume(Path dir, DataSplit data, Options options) throws IOException {
+        Path file = dir.resolve(CHECKPOINT_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "no checkpoint to resume from (a run "
+                    + "writes one at the end of its first epoch)");
+        }
+        int stale = io.github.vae4j.util.AtomicFiles.removeStale(dir);
+        if (stale > 0) {
+            log.info("removed {} temporary file(s) an interrupted write left in {}", stale, dir);
+        }
+        VaeModel model = VaeModel.load(file);
+        byte[] json = io.github.vae4j.model.ModelFile.readEntry(file, TrainingState.ENTRY).orElseThrow(
+                () -> new IOException("not a vae4j checkpoint: " + file + " has no " + TrainingState.ENTRY + " entry"));
+        TrainingState state = TrainingState.fromJson(json, file);
+        VaeConfig config = model.config();
+        String trainedOn = model.metadata().datasetSha256();
+        if (trainedOn != null && !trainedOn.equals(data.sha256())) {
+            throw new IllegalArgumentException("the run in " + dir + " trained on data set " + model.metadata()
+                    .datasetId() + " (sha256 " + abbreviate(trainedOn) + ") but the data given is " + data.id()
+                    + " (sha256 " + abbreviate(data.sha256()) + "); pass the same --data to resume");
+        }
+        if (state.epochsDone() >= config.epochs()) {
+            throw new IllegalArgumentException("the run in " + dir + " is complete (" + state.epochsDone() + " of "
+                    + config.epochs() + " epochs); nothing to resume");
+        }
+        forData(config, data);
+        Nd4j.getRandom().setStates(state.noiseRootState(), state.noiseNodeState());
+        log.info("resuming {} at epoch {}, batch {}", dir, state.epochsDone() + 1, state.batchesDone() + 1);
+        Options own = new Options(dir, state.maxBatches(), state.binarize(), options.progressBar(), options.images(),
+                options.checkpointMinutes(), false);
+        return new VaeTrainer(config, own).run(model, config, data, state);
+    }
+
+    /**
+     * Fails when the output path is a file, or holds a run and {@code overwrite} is off: the message names the
+     * directory, what is in it, {@code --resume} and {@code --overwrite}.
+     */
+    public static void refuseExistingRun(Options options) {
+        Path dir = options.outputDir();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("output path " + dir + " is a file, not a directory");
+        }
+        List<Path> run = existingRun(dir);
+        if (!run.isEmpty() && !options.overwrite()) {
+            throw new IllegalArgumentException("output directory " + dir + " already holds a run (" + run.get(0)
+                    .getFileName() + "); continue it with --resume " + dir + " or replace it with --overwrite");
+        }
+    }
+
+    /** The files of a run in {@code dir} that hold training (model or checkpoint), if any. */
+    static List<Path> existingRun(Path dir) {
+        List<Path> found = new ArrayList<>();
+        for (String name : List.of(MODEL_FILE, CHECKPOINT_FILE)) {
+            if (Files.exists(dir.resolve(name))) {
+                found.add(dir.resolve(name));
+            }
+        }
+        return found;
+    }
+
+    private TrainingResult run(VaeModel model, VaeConfig config, DataSplit data, TrainingState start)
+            throws IOException {
+        Path dir = options.outputDir();
+        List<EpochMetrics> history = new ArrayList<>(start.history());
         List<EpochListener> listeners = new ArrayList<>(List.of(new LoggingListener(),
-                new MetricsFileListener(options.outputDir())));
+                new MetricsFileListener(dir, history)));
         if (options.images()) {
-            listeners.add(new ImageListener(options.outputDir(), data.testX(), data.testLabelArray(),
+            listeners.add(new ImageListener(dir, data.testX(), data.testLabelArray(),
                     Seeds.derive(config.seed(), Seeds.Stream.PREVIEW, 0)));
         }
 
@@ -97,33 +208,42 @@ public final class VaeTrainer {
         if (options.binarize()) {
             batches.setPreProcessor(new DynamicBinarization(Seeds.derive(config.seed(), Seeds.Stream.BINARIZATION, 0)));
         }
-        Path modelPath = options.outputDir().resolve(MODEL_FILE);
-        Files.deleteIfExists(modelPath);
-        List<EpochMetrics> history = new ArrayList<>();
-        long start = System.nanoTime();
+        batches.seek(start.epochsDone(), start.batchesDone());
+        Path modelPath = dir.resolve(MODEL_FILE);
+        Checkpointer checkpointer = new Checkpointer(model, dir.resolve(CHECKPOINT_FILE), start,
+                EpochLoop.of(model.network()));
+        long startNanos = System.nanoTime() - (long) (start.elapsedSeconds() * 1e9);
         log.info("training {} ({}) on {} ({} train / {} test examples, {} batches per epoch) into {}", config.describe(),
-                config.objective().describe(), data.id(), data.trainX().size(0), data.testX().size(0), batches.batchesPerEpoch(), options.outputDir());
+                config.objective().describe(), data.id(), data.trainX().size(0), data.testX().size(0),
+                batches.batchesPerEpoch(), dir);
 
         INDArray testRows = model.jointInput(data.testX(), data.testLabelArray());
         AsyncDataSetIterator prefetched = batches.prefetched();
         try {
             ComputationGraph graph = model.network();
-            for (int epoch = 0; epoch < config.epochs(); epoch++) {
-                if (epoch > 0) {
+            for (int epoch = start.epochsDone(); epoch < config.epochs(); epoch++) {
+                if (epoch > start.epochsDone()) {
                     prefetched.reset();
                 }
+                EpochLoop.Progress resumed = epoch == start.epochsDone() ? new EpochLoop.Progress(start.batchesDone(),
+                        start.epochLossSum(), start.epochExamples(), start.epochSeconds()) : EpochLoop.Progress.START;
                 double klWeight = model.klWeight();
-                EpochLoop.Pass fit = fitEpoch(graph, prefetched, batches.batchesPerEpoch(), epoch, modelPath);
+                int e = epoch;
+                EpochLoop.BatchHook hook = options.checkpointMinutes() <= 0 ? null
+                        : p -> checkpointer.maybeWithinEpoch(e, p, history, elapsed(startNanos));
+                EpochLoop.Pass fit = fitEpoch(graph, prefetched, batches.batchesPerEpoch(), epoch, resumed, hook,
+                        checkpointer);
                 graph.incrementEpochCount();
                 long testSeed = Seeds.derive(config.seed(), Seeds.Stream.TEST_ELBO, epoch);
                 TestPass test = evaluate(model.joint(), testRows, testSeed);
                 double objective = Evaluator.negativeObjective(model.joint(), testRows, test.q(),
                         test.elbo().meanReconstruction(), config.objective(), testSeed);
                 EpochMetrics m = new EpochMetrics(epoch + 1, fit.meanLoss(), test.elbo().meanNegativeElbo(),
-                        test.elbo().meanReconstruction(), test.elbo().meanKl(), objective, klWeight, fit.examplesPerSecond(), fit.seconds(),
-                        (System.nanoTime() - start) / 1e9);
+                        test.elbo().meanReconstruction(), test.elbo().meanKl(), objective, klWeight,
+                        fit.examplesPerSecond(), fit.seconds(), elapsed(startNanos));
                 history.add(m);
                 model.setMetadata(model.metadata().withMetrics(metrics(m)));
+                checkpointer.write(epoch + 1, EpochLoop.Progress.START, history, elapsed(startNanos));
                 model.save(modelPath);
                 for (EpochListener l : listeners) {
                     l.onEpochEnd(model, m);
@@ -136,6 +256,63 @@ public final class VaeTrainer {
             l.onTrainingEnd(model, history);
         }
         return new TrainingResult(model, modelPath, List.copyOf(history));
+    }
+
+    private static double elapsed(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static String abbreviate(String sha) {
+        return sha == null ? "unknown" : sha.substring(0, Math.min(12, sha.length()));
+    }
+
+    /**
+     * Writes checkpoints: the model with its updater state and the {@link TrainingState} in one file, atomically, and
+     * never from non-finite parameters (a diverged run keeps its last good checkpoint).
+     */
+    private final class Checkpointer {
+        private final VaeModel model;
+        private final Path file;
+        private final EpochLoop.Step step;
+        private int lastEpoch;
+        private long lastWrite = System.nanoTime();
+
+        Checkpointer(VaeModel model, Path file, TrainingState start, EpochLoop.Step step) {
+            this.model = model;
+            this.file = file;
+            this.step = step;
+            this.lastEpoch = start.epochsDone();
+        }
+
+        /** A checkpoint within epoch {@code epoch} (0-based) when the interval has passed. */
+        void maybeWithinEpoch(int epoch, EpochLoop.Progress progress, List<EpochMetrics> history, double elapsed)
+                throws IOException {
+            if (System.nanoTime() - lastWrite >= options.checkpointMinutes() * 60e9) {
+                write(epoch, progress, history, elapsed);
+            }
+        }
+
+        /** A checkpoint after {@code epochsDone} epochs and {@code progress} of the next. */
+        void write(int epochsDone, EpochLoop.Progress progress, List<EpochMetrics> history, double elapsed)
+                throws IOException {
+            if (!step.parametersFinite()) {
+                throw diverged(String.format(Locale.ROOT,
+                        "training diverged at epoch %d, batch %d: a parameter became NaN or infinite",
+                        epochsDone + (progress.batches() > 0 ? 1 : 0), Math.max(progress.batches(), 1)), this);
+            }
+            TrainingState state = new TrainingState(epochsDone, progress.batches(), Nd4j.getRandom().rootState(),
+                    Nd4j.getRandom().nodeState(), progress.lossSum(), progress.examples(), progress.seconds(), elapsed,
+                    options.maxBatches(), options.binarize(), history);
+            model.save(file, Map.of(TrainingState.ENTRY, state.toJson()));
+            lastEpoch = epochsDone;
+            lastWrite = System.nanoTime();
+        }
+
+        String kept() {
+            return Files.exists(file) ? "the last good checkpoint (after epoch " + lastEpoch + ") is kept at " + file
+                    + "; continue with --resume " + file.getParent()
+                    : "no checkpoint was written (it diverged in the first epoch)";
+        }
     }
 
     /**
@@ -171,13 +348,29 @@ public final class VaeTrainer {
     }
 
     private EpochLoop.Pass fitEpoch(ComputationGraph graph, DataSetIterator batches, int batchesPerEpoch, int epoch,
-            Path modelPath) {
+            EpochLoop.Progress resumed, EpochLoop.BatchHook hook, Checkpointer checkpointer) throws IOException {
         try (ProgressBar bar = progressBar(epoch, batchesPerEpoch)) {
-            return EpochLoop.run(batches, EpochLoop.of(graph), epoch, bar);
+            if (bar != null) {
+                bar.stepTo(resumed.batches());
+            }
+            return EpochLoop.run(batches, EpochLoop.of(graph), epoch, resumed, bar, hook);
+        } catch (Diverged e) {
+            throw e;
         } catch (TrainingDivergedException e) {
-            throw new TrainingDivergedException(e.getMessage() + "; " + (Files.exists(modelPath)
-                    ? "the model of epoch " + epoch + " is kept at " + modelPath
-                    : "no model was saved (it diverged in the first epoch); try a lower learningRate"));
+            throw diverged(e.getMessage(), checkpointer);
+        }
+    }
+
+    /** The one-line divergence message: where, the likely cause, and which checkpoint stays. */
+    private Diverged diverged(String where, Checkpointer checkpointer) {
+        return new Diverged(where + "; likely cause: a learning rate too high for this data (learningRate "
+                + config.learningRate() + "; try a tenth of it) or extreme values in the data; " + checkpointer.kept());
+    }
+
+    /** A divergence whose message is complete. */
+    private static final class Diverged extends TrainingDivergedException {
+        Diverged(String message) {
+            super(message);
         }
     }
 

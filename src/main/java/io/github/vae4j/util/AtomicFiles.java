@@ -9,8 +9,8 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Files that appear whole or not at all: the content goes to a temporary file in the target's directory, which is
- * flushed to disk and then renamed over the target, so a reader (or a crash) never sees half a file and the previous
- * file stays until the new one is complete. Every file vae4j writes for a user goes through here.
+ * flushed to disk and then renamed over the target (and the directory flushed), so a reader (or a crash) never sees
+ * half a file and the previous file stays until the new one is complete. Every file vae4j writes for a user goes through here.
  */
 public final class AtomicFiles {
 
@@ -30,13 +30,52 @@ public final class AtomicFiles {
         Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
         try {
             content.writeTo(tmp);
+            readableByAll(tmp);
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            syncDirectory(dir);
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /** rw-r--r-- like any newly created file (a temporary file starts as rw-------), where permissions are POSIX. */
+    private static void readableByAll(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    /** Flushes a directory's entries (the rename) to disk where the platform allows it (Linux does; not Windows). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // directories cannot be opened for syncing on some platforms; the rename itself is still atomic
+        }
+    }
+
+    /**
+     * Deletes the temporary files a killed writer left in {@code dir} (a kill -9 skips the clean-up of
+     * {@link #write}); the files they were meant to replace are intact. Returns how many there were.
+     */
+    public static int removeStale(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (var files = Files.list(dir)) {
+            for (Path p : files.toList()) {
+                String name = p.getFileName().toString();
+                if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)) {
+                    Files.deleteIfExists(p);
+                    removed++;
+                }
+            }
+        }
+        return removed;
     }
 
     /** Writes {@code text} (UTF-8) to {@code target} atomically. */
