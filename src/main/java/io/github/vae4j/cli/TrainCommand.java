@@ -127,7 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
         VaeConfig c = resolveConfig();
         VaeTrainer.Options options = new VaeTrainer.Options(out, maxBatches, binarize, !noProgress, !noImages,
                 checkpointMinutes, overwrite);
-        VaeTrainer.refuseExistingRun(options);
+        VaeTrainer.checkOutputDirectory(options);
         DataSplit split = DataSets.load(data.data, data.options(c.seed()));
         return new VaeTrainer(c, options).train(split);
     }

@@ -35,6 +35,15 @@ public final class Vae4jCli {
             err.flush();
             return 1;
         });
+        cli.setParameterExceptionHandler((ex, rest) -> {
+            CommandLine cmd = ex.getCommandLine();
+            PrintWriter err = cmd.getErr();
+            String name = cmd.getCommandName();
+            err.println("vae4j" + (cmd.getParent() == null ? "" : " " + name) + ": error: " + oneLine(ex) + " (see vae4j"
+                    + (cmd.getParent() == null ? "" : " " + name) + " --help)");
+            err.flush();
+            return 2;
+        });
         return cli.execute(args);
     }
 

@@ -210,7 +210,7 @@ public record VaeConfig(
         try {
             user = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("config is not valid JSON: " + e.getOriginalMessage());
+            throw new IllegalArgumentException("config is not valid JSON: " + jsonProblem(e));
         }
         return fromTree(user);
     }
@@ -256,8 +256,18 @@ public record VaeConfig(
             if (cause instanceof IllegalArgumentException iae) {
                 throw iae;
             }
-            throw new IllegalArgumentException("invalid config value: " + e.getOriginalMessage());
+            throw new IllegalArgumentException("invalid config value: " + jsonProblem(e));
         }
+    }
+
+    /** Jackson's message without its "[Source: …]" parts, with the line and column where there is one. */
+    private static String jsonProblem(JsonProcessingException e) {
+        String msg = String.valueOf(e.getOriginalMessage())
+                .replaceAll(" ?\\(start marker at \\[Source:[^\\]]*\\]\\)", "")
+                .replaceAll(" ?(at )?\\[Source:[^\\]]*\\]", "").strip();
+        var at = e.getLocation();
+        return at == null || at.getLineNr() < 1 ? msg : msg + " (line " + at.getLineNr() + ", column "
+                + at.getColumnNr() + ")";
     }
 
     private static void merge(ObjectNode into, JsonNode overrides, String prefix) {

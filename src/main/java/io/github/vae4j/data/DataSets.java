@@ -163,6 +163,7 @@ public final class DataSets {
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException("CSV file " + file + " does not exist");
         }
+        validateCsv(file, options);
         INDArray x;
         INDArray y = null;
         try (RecordReader reader = new CSVRecordReader(options.csvHeader() ? 1 : 0, ',')) {
@@ -197,11 +198,88 @@ public final class DataSets {
         }
         double sum = x.sumNumber().doubleValue();
         if (!Double.isFinite(sum)) {
-            throw new DataFormatException("CSV file " + file + " contains NaN or infinite values");
+            throw new DataFormatException("CSV file " + file + " has values too large to sum in float; rescale the data");
         }
         DataNormalization normalizer = "standardize".equals(options.csvNormalizer())
                 ? new NormalizerStandardize() : new NormalizerMinMaxScaler(0, 1);
         return holdout(id, sha256(List.of(file.toUri())), List.of(Math.toIntExact(x.size(1))), x, y, normalizer, options);
+    }
+
+    /**
+     * Checks a CSV file cell by cell before DataVec reads it, so that each problem is named by its data row (1-based,
+     * after any header line), its column (1-based, "column c of w") and its value: rows of different lengths, cells
+     * that are not numbers, NaN or infinite values, values beyond float range, a label column outside the rows or
+     * labels that are not class numbers 0, 1, 2, …, and (under {@code standardize}) a feature column with the same
+     * value in every row, whose standard deviation of 0 the normalizer would divide by.
+     */
+    static void validateCsv(Path file, DataOptions options) {
+        int label = options.csvLabelColumn();
+        int width = -1;
+        int row = 0;
+        double[] min = null;
+        double[] max = null;
+        try (RecordReader reader = new CSVRecordReader(options.csvHeader() ? 1 : 0, ',')) {
+            reader.initialize(new FileSplit(file.toFile()));
+            while (reader.hasNext()) {
+                List<org.datavec.api.writable.Writable> record = reader.next();
+                row++;
+                String where = "data row " + row + (options.csvHeader() ? " (line " + (row + 1) + ")" : "");
+                if (width < 0) {
+                    width = record.size();
+                    if (label >= width) {
+                        throw new DataFormatException("--csv-label-column " + label + " is outside CSV file " + file
+                                + ", whose rows have " + width + " columns (the label column counts from 0: 0 to "
+                                + (width - 1) + ")");
+                    }
+                    min = new double[width];
+                    max = new double[width];
+                    java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+                    java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
+                } else if (record.size() != width) {
+                    throw new DataFormatException("CSV file " + file + " has " + record.size() + " columns in " + where
+                            + " but " + width + " in data row 1; every row needs the same columns");
+                }
+                for (int c = 0; c < width; c++) {
+                    String cell = record.get(c).toString().strip();
+                    String at = where + ", column " + (c + 1) + " of " + width;
+                    double v;
+                    try {
+                        v = Double.parseDouble(cell);
+                    } catch (NumberFormatException e) {
+                        throw new DataFormatException("CSV file " + file + " has '" + cell + "' in " + at
+                                + ", not a number" + (options.csvHeader() || row > 1 ? ""
+                                : " (is the first line a header? use --csv-header)"));
+                    }
+                    if (!Double.isFinite(v) || Math.abs(v) > Float.MAX_VALUE) {
+                        throw new DataFormatException("CSV file " + file + " has " + cell + " in " + at
+                                + (Double.isFinite(v) ? ", beyond the float range" : "")
+                                + "; remove or impute non-finite values");
+                    }
+                    if (c == label && (v < 0 || v != Math.rint(v))) {
+                        throw new DataFormatException("CSV file " + file + " has label " + cell + " in " + at
+                                + "; labels must be class numbers 0, 1, 2, ...");
+                    }
+                    min[c] = Math.min(min[c], v);
+                    max[c] = Math.max(max[c], v);
+                }
+            }
+        } catch (IOException | InterruptedException e) {
+            throw new DataFormatException("cannot read CSV file " + file + ": " + e.getMessage(), e);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new DataFormatException("CSV file " + file + " is malformed: " + e.getMessage(), e);
+        }
+        if (row == 0) {
+            throw new DataFormatException("CSV file " + file + " has no data rows");
+        }
+        if ("standardize".equals(options.csvNormalizer())) {
+            for (int c = 0; c < width; c++) {
+                if (c != label && min[c] == max[c]) {
+                    throw new DataFormatException("CSV file " + file + " has the same value " + min[c] + " in every row "
+                            + "of column " + (c + 1) + " of " + width + "; --csv-normalizer standardize would divide by "
+                            + "its standard deviation 0 (drop the column, or use --csv-normalizer minmax)");
+                }
+            }
+        }
     }
 
     /** Seeded random holdout; fits {@code normalizer} (if any) on the training rows only and applies it to both. */

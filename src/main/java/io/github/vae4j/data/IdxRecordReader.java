@@ -143,7 +143,8 @@ public class IdxRecordReader extends BaseRecordReader {
             throw new DataFormatException(name(imagesUri) + " is truncated: header says " + count + " images of "
                     + rows + "x" + cols + ", data ends in image " + (cursor + 1));
         } catch (IOException e) {
-            throw new DataFormatException(name(imagesUri) + ": read failed at image " + (cursor + 1) + ": " + e.getMessage(), e);
+            throw new DataFormatException(name(imagesUri) + ": read failed at image " + (cursor + 1) + ": "
+                    + (e instanceof java.util.zip.ZipException ? "corrupt gzip data, " : "") + e.getMessage(), e);
         }
         float[] pixels = new float[buffer.length];
         for (int i = 0; i < pixels.length; i++) {
@@ -269,8 +270,16 @@ public class IdxRecordReader extends BaseRecordReader {
         int b1 = in.read();
         int b2 = in.read();
         in.reset();
-        InputStream body = (b1 == 0x1f && b2 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16) : in;
-        return new DataInputStream(body);
+        if (b1 != 0x1f || b2 != 0x8b) {
+            return new DataInputStream(in);
+        }
+        try {
+            return new DataInputStream(new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16));
+        } catch (IOException e) {
+            in.close();
+            throw new DataFormatException(name(uri) + ": corrupt gzip data (" + (e.getMessage() == null
+                    ? "the gzip header ends early" : e.getMessage()) + ")", e);
+        }
     }
 
     private static int readHeaderInt(DataInputStream in, URI uri, String what) {

@@ -211,7 +211,8 @@ public final class ModelFile {
         try {
             return new ZipFile(file.toFile());
         } catch (IOException e) {
-            throw new IOException("not a vae4j model: " + file + " is not a zip file (" + e.getMessage() + ")", e);
+            throw new IOException("not a vae4j model: " + file + " is not a zip file, or a truncated one ("
+                    + e.getMessage() + ")", e);
         }
     }
 

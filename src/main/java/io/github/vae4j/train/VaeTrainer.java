@@ -108,7 +108,7 @@ public final class VaeTrainer {
     public TrainingResult train(DataSplit data) throws IOException {
         VaeConfig config = forData(this.config, data);
         Path dir = options.outputDir();
-        refuseExistingRun(options);
+        checkOutputDirectory(options);
         Files.createDirectories(dir);
         for (Path p : existingRun(dir)) {
             Files.deleteIfExists(p);
@@ -165,18 +165,31 @@ public final class VaeTrainer {
     }
 
     /**
-     * Fails when the output path is a file, or holds a run and {@code overwrite} is off: the message names the
-     * directory, what is in it, {@code --resume} and {@code --overwrite}.
+     * Fails when the output path is a file or under one, holds a run and {@code overwrite} is off (the message names
+     * the directory, what is in it, {@code --resume} and {@code --overwrite}), or cannot be created or written.
      */
-    public static void refuseExistingRun(Options options) {
+    public static void checkOutputDirectory(Options options) {
         Path dir = options.outputDir();
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("output path " + dir + " is a file, not a directory");
+        }
+        for (Path up = dir.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
+            if (Files.exists(up) && !Files.isDirectory(up)) {
+                throw new IllegalArgumentException("output path " + dir + " lies under " + up
+                        + ", which is a file, not a directory");
+            }
         }
         List<Path> run = existingRun(dir);
         if (!run.isEmpty() && !options.overwrite()) {
             throw new IllegalArgumentException("output directory " + dir + " already holds a run (" + run.get(0)
                     .getFileName() + "); continue it with --resume " + dir + " or replace it with --overwrite");
+        }
+        try {
+            Files.createDirectories(dir);
+            Files.delete(Files.createTempFile(dir, ".write-check", ".tmp"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("output directory " + dir + " cannot be created or written ("
+                    + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
     }
 
