@@ -134,25 +134,24 @@ public final class DataSets {
         try (IdxRecordReader reader = new IdxRecordReader()) {
             reader.initialize(new CollectionInputSplit(files));
             boolean labelled = reader.hasLabels();
-            // the label as its number (DataVec's "regression" reading): the classes come from the data, not a constant
-            DataSetIterator it = labelled
-                    ? new RecordReaderDataSetIterator(reader, READ_BATCH, 1, 1, true)
-                    : new RecordReaderDataSetIterator(reader, READ_BATCH);
-            it.setPreProcessor(new ImagePreProcessingScaler(0, 1));
+            // the records themselves (pixels as one NDArrayWritable, the label as its number): DL4J's
+            // RecordReaderDataSetIterator guesses a record of one value to be a class label, which 1-pixel images are
+            // not (found by fuzzing, ReaderFuzzTest)
             List<INDArray> xs = new ArrayList<>();
-            List<INDArray> ys = new ArrayList<>();
-            while (it.hasNext()) {
-                DataSet ds = it.next();
-                xs.add(ds.getFeatures().castTo(DataType.FLOAT));
+            List<Integer> ys = new ArrayList<>();
+            while (reader.hasNext()) {
+                List<org.datavec.api.writable.Writable> record = reader.next();
+                xs.add(((org.datavec.api.writable.NDArrayWritable) record.get(0)).get());
                 if (labelled) {
-                    ys.add(ds.getLabels().reshape(ds.getLabels().size(0)).castTo(DataType.INT));
+                    ys.add(record.get(1).toInt());
                 }
             }
             if (xs.isEmpty()) {
                 throw new DataFormatException("IDX file " + IdxRecordReader.name(files.get(0)) + " holds no images");
             }
-            INDArray x = xs.size() == 1 ? xs.get(0) : Nd4j.vstack(xs.toArray(new INDArray[0]));
-            INDArray y = labelled ? Nd4j.concat(0, ys.toArray(new INDArray[0])) : null;
+            INDArray x = Nd4j.vstack(xs.toArray(new INDArray[0])).castTo(DataType.FLOAT);
+            new ImagePreProcessingScaler(0, 1).transform(x);
+            INDArray y = labelled ? Nd4j.createFromArray(ys.stream().mapToInt(Integer::intValue).toArray()) : null;
             return new Idx(x, y, List.of(1, reader.rows(), reader.cols()));
         } catch (IOException e) {
             throw new DataFormatException("cannot read IDX files " + files + ": " + e.getMessage(), e);
@@ -221,7 +220,15 @@ public final class DataSets {
         try (RecordReader reader = new CSVRecordReader(options.csvHeader() ? 1 : 0, ',')) {
             reader.initialize(new FileSplit(file.toFile()));
             while (reader.hasNext()) {
-                List<org.datavec.api.writable.Writable> record = reader.next();
+                List<org.datavec.api.writable.Writable> record;
+                try {
+                    record = reader.next();
+                } catch (RuntimeException e) {
+                    // DataVec wraps a line it cannot split (an unterminated quote) in a RuntimeException
+                    Throwable cause = e.getCause() != null ? e.getCause() : e;
+                    throw new DataFormatException("CSV file " + file + " cannot be split into columns at data row "
+                            + (row + 1) + ": " + cause.getMessage(), e);
+                }
                 row++;
                 String where = "data row " + row + (options.csvHeader() ? " (line " + (row + 1) + ")" : "");
                 if (width < 0) {
@@ -230,6 +237,11 @@ public final class DataSets {
                         throw new DataFormatException("--csv-label-column " + label + " is outside CSV file " + file
                                 + ", whose rows have " + width + " columns (the label column counts from 0: 0 to "
                                 + (width - 1) + ")");
+                    }
+                    if (width - (label >= 0 ? 1 : 0) < 1) {
+                        throw new DataFormatException("CSV file " + file + " has no feature columns: its rows have "
+                                + width + " column" + (width == 1 ? "" : "s") + " and --csv-label-column " + label
+                                + " takes " + (width == 1 ? "it" : "one"));
                     }
                     min = new double[width];
                     max = new double[width];

@@ -95,6 +95,8 @@ public final class ModelFile {
             try (InputStream in = zip.getInputStream(e)) {
                 return java.util.Optional.of(in.readAllBytes());
             }
+        } catch (RuntimeException e) {
+            throw corrupt(file, e);
         }
     }
 
@@ -121,7 +123,15 @@ public final class ModelFile {
                 throw new IOException("corrupt vae4j metadata in " + file + ": no config");
             }
             return m;
+        } catch (RuntimeException e) {
+            // the JDK's zip reader throws unchecked exceptions for some damage (an entry name that is not UTF-8)
+            throw corrupt(file, e);
         }
+    }
+
+    private static IOException corrupt(Path file, RuntimeException e) {
+        return new IOException("corrupt model file " + file + ": " + firstLine(e.getMessage() == null
+                ? e.getClass().getSimpleName() : e.getMessage()), e);
     }
 
     static Contents read(Path file) throws IOException {
@@ -132,10 +142,10 @@ public final class ModelFile {
             graph = metadata.formatVersion() == LEGACY_FORMAT_VERSION ? readLegacyGraph(file, metadata.config())
                     : ModelSerializer.restoreComputationGraph(file.toFile(), true);
             normalizer = ModelSerializer.restoreNormalizerFromFile(file.toFile());
+            VaeNetwork.attachUpdater(graph);
         } catch (RuntimeException e) {
-            throw new IOException("corrupt model file " + file + ": " + firstLine(e.getMessage()), e);
+            throw corrupt(file, e);
         }
-        VaeNetwork.attachUpdater(graph);
         return new Contents(graph, metadata.withCurrentFormat(), normalizer);
     }
 

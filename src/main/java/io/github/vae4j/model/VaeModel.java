@@ -104,7 +104,9 @@ public final class VaeModel implements LatentVariableModel {
             VaeModel model = new VaeModel(c.graph(), c.metadata(), c.normalizer());
             model.checkGraphMatchesConfig();
             return model;
-        } catch (IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // a network that does not have the layers its metadata describes (IllegalArgumentException from the
+            // checks, a ClassCastException or a missing layer from a damaged graph)
             throw new IOException("model " + file + " is inconsistent: " + e.getMessage(), e);
         }
     }
