@@ -85,6 +85,22 @@ public final class ModelFile {
         });
     }
 
+    /**
+     * Writes {@code target} atomically as a copy of the model file {@code source} with more zip entries: the copied
+     * entries keep their compressed bytes (no re-serialization), so this is much cheaper than a second save.
+     */
+    public static void copyWithEntries(Path source, Path target, java.util.Map<String, byte[]> extraEntries)
+            throws IOException {
+        AtomicFiles.write(target, tmp -> {
+            Files.copy(source, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
+                for (var e : extraEntries.entrySet()) {
+                    Files.write(zip.getPath(e.getKey()), e.getValue());
+                }
+            }
+        });
+    }
+
     /** The bytes of zip entry {@code entry} of a model file, or empty when it has none. */
     public static java.util.Optional<byte[]> readEntry(Path file, String entry) throws IOException {
         try (ZipFile zip = openZip(file)) {

@@ -256,8 +256,7 @@ public final class VaeTrainer {
                         fit.examplesPerSecond(), fit.seconds(), elapsed(startNanos));
                 history.add(m);
                 model.setMetadata(model.metadata().withMetrics(metrics(m)));
-                checkpointer.write(epoch + 1, EpochLoop.Progress.START, history, elapsed(startNanos));
-                model.save(modelPath);
+                checkpointer.atEpochEnd(epoch + 1, modelPath, history, elapsed(startNanos));
                 for (EpochListener l : listeners) {
                     l.onEpochEnd(model, m);
                 }
@@ -305,18 +304,42 @@ public final class VaeTrainer {
             }
         }
 
+        /**
+         * At the end of epoch {@code epochsDone}: the model to {@code modelPath}, then the checkpoint as a copy of it
+         * with the training state added (a copy keeps the compressed entries, far cheaper than a second save). A kill
+         * between the two leaves the previous checkpoint, from which the epoch is redone to the same result.
+         */
+        void atEpochEnd(int epochsDone, Path modelPath, List<EpochMetrics> history, double elapsed)
+                throws IOException {
+            TrainingState state = state(epochsDone, EpochLoop.Progress.START, history, elapsed);
+            model.save(modelPath);
+            io.github.vae4j.model.ModelFile.copyWithEntries(modelPath, file, Map.of(TrainingState.ENTRY,
+                    state.toJson()));
+            written(epochsDone);
+        }
+
         /** A checkpoint after {@code epochsDone} epochs and {@code progress} of the next. */
         void write(int epochsDone, EpochLoop.Progress progress, List<EpochMetrics> history, double elapsed)
                 throws IOException {
+            TrainingState state = state(epochsDone, progress, history, elapsed);
+            model.save(file, Map.of(TrainingState.ENTRY, state.toJson()));
+            written(epochsDone);
+        }
+
+        /** The state to save, after checking that every parameter is finite (else the run has diverged). */
+        private TrainingState state(int epochsDone, EpochLoop.Progress progress, List<EpochMetrics> history,
+                double elapsed) {
             if (!step.parametersFinite()) {
                 throw diverged(String.format(Locale.ROOT,
                         "training diverged at epoch %d, batch %d: a parameter became NaN or infinite",
                         epochsDone + (progress.batches() > 0 ? 1 : 0), Math.max(progress.batches(), 1)), this);
             }
-            TrainingState state = new TrainingState(epochsDone, progress.batches(), Nd4j.getRandom().rootState(),
+            return new TrainingState(epochsDone, progress.batches(), Nd4j.getRandom().rootState(),
                     Nd4j.getRandom().nodeState(), progress.lossSum(), progress.examples(), progress.seconds(), elapsed,
                     options.maxBatches(), options.binarize(), history);
-            model.save(file, Map.of(TrainingState.ENTRY, state.toJson()));
+        }
+
+        private void written(int epochsDone) {
             lastEpoch = epochsDone;
             lastWrite = System.nanoTime();
         }

@@ -59,7 +59,8 @@ public final class AtomicFiles {
 
     /**
      * Deletes the temporary files a killed writer left in {@code dir} (a kill -9 skips the clean-up of
-     * {@link #write}); the files they were meant to replace are intact. Returns how many there were.
+     * {@link #write} and of the JDK's zip file system); the files they were meant to replace are intact. Returns how
+     * many there were.
      */
     public static int removeStale(Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
@@ -69,7 +70,10 @@ public final class AtomicFiles {
         try (var files = Files.list(dir)) {
             for (Path p : files.toList()) {
                 String name = p.getFileName().toString();
-                if (name.startsWith(".") && name.endsWith(".tmp") && Files.isRegularFile(p)) {
+                // ours (".<target><random>.tmp") and the JDK zip file system's, which edits a zip through a
+                // temporary file beside it ("zipfstmp<random>.tmp")
+                if ((name.startsWith(".") || name.startsWith("zipfstmp")) && name.endsWith(".tmp")
+                        && Files.isRegularFile(p)) {
                     Files.deleteIfExists(p);
                     removed++;
                 }
