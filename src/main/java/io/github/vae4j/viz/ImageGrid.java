@@ -30,7 +30,17 @@ public final class ImageGrid {
      * @throws IllegalArgumentException when the images are not square
      */
     public static void write(INDArray images, int cols, Path file) throws IOException {
-        writeAtomically(render(images, cols, null), file);
+        writeAtomically(image(images, cols), file);
+    }
+
+    /** The grid {@link #write} writes, as an image (a notebook shows it with {@code display(...)}). */
+    public static BufferedImage image(INDArray images, int cols) {
+        return render(images, cols, null);
+    }
+
+    /** The grid {@link #writeComparison} writes, as an image. */
+    public static BufferedImage comparisonImage(INDArray originals, INDArray reconstructions, int cols) {
+        return image(interleave(originals, reconstructions, cols), cols);
     }
 
     /** Width of the margin that carries the row marks of {@link #writeMarked}. */
@@ -85,6 +95,10 @@ public final class ImageGrid {
     /** Interleaves originals and reconstructions: a row of originals, then the row of their reconstructions. */
     public static void writeComparison(INDArray originals, INDArray reconstructions, int cols, Path file)
             throws IOException {
+        write(interleave(originals, reconstructions, cols), cols, file);
+    }
+
+    private static INDArray interleave(INDArray originals, INDArray reconstructions, int cols) {
         int n = (int) originals.size(0);
         INDArray both = org.nd4j.linalg.factory.Nd4j.create(originals.dataType(), 2L * n, originals.size(1));
         int out = 0;
@@ -97,7 +111,7 @@ public final class ImageGrid {
                 both.putRow(out++, reconstructions.getRow(i));
             }
         }
-        write(both, cols, file);
+        return both;
     }
 
     static void writeAtomically(BufferedImage img, Path file) throws IOException {

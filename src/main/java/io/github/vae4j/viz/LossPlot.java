@@ -15,16 +15,17 @@ public final class LossPlot {
     }
 
     public static void write(List<Integer> epochs, List<Double> train, List<Double> test, Path file) throws IOException {
+        ImageGrid.writeAtomically(image(epochs, train, test), file);
+    }
+
+    /** The chart {@link #write} writes, as an image (a notebook shows it with {@code display(...)}). */
+    public static java.awt.image.BufferedImage image(List<Integer> epochs, List<Double> train, List<Double> test) {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(800).height(500).title("vae4j training")
                 .xAxisTitle("epoch").yAxisTitle("negative ELBO (nats / example)").build();
         chart.addSeries("train", epochs, train);
         chart.addSeries("test", epochs, test);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        String name = file.getFileName().toString();
-        Path target = file.toAbsolutePath();
-        // XChart appends the extension itself
-        BitmapEncoder.saveBitmap(chart, target.getParent().resolve(name.replaceFirst("\\.png$", "")).toString(),
-                BitmapEncoder.BitmapFormat.PNG);
+        return BitmapEncoder.getBufferedImage(chart);
     }
 }
