@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Executes every notebook in notebooks/ in place on the Jupyter Java kernel, so that the committed outputs are the
-# ones this script produced; fails on the first cell error.
+# Executes every notebook in notebooks/ on the Jupyter Java kernel and fails on the first cell error.
 #
-#   notebooks/run.sh                 all notebooks (NN-*.ipynb)
-#   notebooks/run.sh 01-train-and-sample.ipynb ...
+#   notebooks/run.sh                       all notebooks (NN-*.ipynb), executed copies in target/notebooks
+#                                          (what ./mvnw verify runs)
+#   notebooks/run.sh --in-place            the same, written back into notebooks/: the committed outputs
+#   notebooks/run.sh [--in-place] 01-train-and-sample.ipynb ...
 #
 # Needs: the built project (./mvnw package -DskipTests: target/vae4j.jar, target/lib, target/jupyter/
 # rapaio-jupyter-kernel.jar) and Jupyter's headless runner from Debian:
@@ -58,6 +59,11 @@ cat > "$spec_dir/kernel.json" <<JSON
 }
 JSON
 
+in_place=false
+if [[ "${1:-}" == "--in-place" ]]; then
+  in_place=true
+  shift
+fi
 if [[ $# -gt 0 ]]; then
   notebooks=("$@")
 else
@@ -71,7 +77,12 @@ for nb in "${notebooks[@]}"; do
   [[ -f "$nb" ]] || nb="notebooks/$nb"
   echo "notebooks: running $nb"
   start=$(date +%s)
-  JUPYTER_PATH="$root/target/jupyter" "$nbconvert" --to notebook --execute --inplace \
+  if $in_place; then
+    where=(--inplace)
+  else
+    where=(--output-dir "$root/target/notebooks")
+  fi
+  JUPYTER_PATH="$root/target/jupyter" "$nbconvert" --to notebook --execute "${where[@]}" \
     --ExecutePreprocessor.kernel_name=vae4j-java --ExecutePreprocessor.timeout=600 \
     --ExecutePreprocessor.startup_timeout=120 "$nb"
   echo "notebooks: $nb ran in $(( $(date +%s) - start )) s"
