@@ -76,6 +76,15 @@ public final class AnomalyBenchmarkCommand implements Callable<Integer> {
         }
         int n = all.classes();
         List<Integer> heldOut = classes != null ? classes : IntStream.range(0, n).boxed().toList();
+        // every setting checked before the first of the (long) trainings
+        for (int d : heldOut) {
+            if (d < 0 || d >= n) {
+                throw new IllegalArgumentException("class " + d + " is outside the data's " + n + " classes");
+            }
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("--k must be >= 1, got " + k);
+        }
         Map<String, double[]> auroc = new LinkedHashMap<>();
         for (String s : AnomalyScores.NAMES) {
             auroc.put(s, new double[heldOut.size()]);
@@ -83,9 +92,6 @@ public final class AnomalyBenchmarkCommand implements Callable<Integer> {
         int[] testLabels = all.testLabelArray();
         for (int h = 0; h < heldOut.size(); h++) {
             int d = heldOut.get(h);
-            if (d < 0 || d >= n) {
-                throw new IllegalArgumentException("class " + d + " is outside the data's " + n + " classes");
-            }
             Path dir = out.resolve("heldout-" + d);
             DataSplit normal = without(all, d);
             VaeModel m = new VaeTrainer(c, new VaeTrainer.Options(dir.resolve("model"), maxBatches, false, false, false,

@@ -56,11 +56,11 @@ public final class ScatterCommand implements Callable<Integer> {
         ModelArgs.Loaded loaded = model.loadWithData(data);
         VaeModel m = loaded.model();
         DataSplit split = loaded.split();
+        if (m.latentSize() < 2) {
+            throw new IllegalArgumentException("scatter needs a latent of at least 2 dimensions, got " + m.latentSize());
+        }
         int[] labels = split.testLabelArray();
         double[][] mu = new LatentSpace(m).encode(split.testX(), labels).mu().castTo(DataType.DOUBLE).toDoubleMatrix();
-        if (mu[0].length < 2) {
-            throw new IllegalArgumentException("scatter needs a latent of at least 2 dimensions, got " + mu[0].length);
-        }
         double[][] pca = PrincipalAxes.of(mu, 2).project(mu);
         ScatterPlot.write(pca, labels, "posterior means, PCA (" + mu.length + " test examples)", out.resolve("scatter-pca.png"));
 

@@ -143,19 +143,10 @@ public final class TrainCommand implements Callable<Integer> {
                         + " cannot change them (start a new run in another directory instead)");
             }
         }
-        VaeConfig c = io.github.vae4j.model.VaeModel.load(checkpointOf(resume)).config();
+        VaeConfig c = io.github.vae4j.model.ModelFile.readMetadata(VaeTrainer.checkpointIn(resume)).config();
         DataSplit split = DataSets.load(data.data, data.options(c.seed()));
         return VaeTrainer.resume(resume, split, new VaeTrainer.Options(resume, 0, false, !noProgress, !noImages,
                 checkpointMinutes, false));
-    }
-
-    private static Path checkpointOf(Path dir) throws java.io.IOException {
-        Path file = dir.resolve(VaeTrainer.CHECKPOINT_FILE);
-        if (!java.nio.file.Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString(), null,
-                    "no checkpoint to resume from (a run writes one at the end of its first epoch)");
-        }
-        return file;
     }
 
     VaeConfig resolveConfig() {

@@ -3,11 +3,9 @@ package io.github.vae4j.eval;
 import io.github.vae4j.model.LatentVariableModel;
 import io.github.vae4j.model.Posterior;
 import io.github.vae4j.nn.VaeMath;
-import io.github.vae4j.nn.VariationalLayerImpl;
 import io.github.vae4j.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.rng.Random;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -77,8 +75,9 @@ public final class AnomalyScores {
                 : model.encodeInBatches(reference).mu().castTo(DataType.DOUBLE).toDoubleMatrix();
         double[] knn = reference == null ? null : nearestNeighbourDistances(mu, referenceMu, NEIGHBOURS, false);
         double[] cosineKnn = reference == null ? null : nearestNeighbourDistances(mu, referenceMu, NEIGHBOURS, true);
-        double[] logPx = ImportanceSampling.logLikelihood(model, x, q, k,
-                Seeds.derive(seed, Seeds.Stream.IMPORTANCE_SAMPLING, 0));
+        // the seed as `evaluate` passes it (ImportanceSampling derives its streams itself), so both report the same
+        // log p(x) for the same --seed
+        double[] logPx = ImportanceSampling.logLikelihood(model, x, q, k, seed);
         double[] kl = VaeMath.klDivergencePerExample(q.mu(), q.logVar()).castTo(DataType.DOUBLE).toDoubleVector();
         double[][] v = new double[NAMES.size()][n];
         for (int from = 0; from < n; from += BATCH) {
@@ -88,7 +87,12 @@ public final class AnomalyScores {
                     q.logVar().get(NDArrayIndex.interval(from, to), NDArrayIndex.all()));
             // log p(x|z_l) for the same L draws z_l ~ q(z|x): their mean is the ELBO's reconstruction term, their
             // log-mean-exp the reconstruction probability
-            double[][] ll = reconstructionDraws(model, xb, qb, Seeds.derive(seed, Seeds.Stream.ELBO, from));
+            INDArray[] drawn = io.github.vae4j.model.Elbo.reconstructionDraws(model, xb, qb, ELBO_DRAWS,
+                    Seeds.derive(seed, Seeds.Stream.ELBO, from));
+            double[][] ll = new double[ELBO_DRAWS][];
+            for (int l = 0; l < ELBO_DRAWS; l++) {
+                ll[l] = drawn[l].castTo(DataType.DOUBLE).toDoubleVector();
+            }
             double[] draws = new double[ELBO_DRAWS];
             for (int i = 0; i < to - from; i++) {
                 double mean = 0;
@@ -198,18 +202,6 @@ public final class AnomalyScores {
             sum += Math.max(0, d);
         }
         return sum / k;
-    }
-
-    /** log p(x|z_l) per draw and row, [L][rows], z_l = μ + σ ⊙ ε_l from a generator seeded with {@code seed}. */
-    static double[][] reconstructionDraws(LatentVariableModel model, INDArray x, Posterior q, long seed) {
-        double[][] ll = new double[ELBO_DRAWS][];
-        Random rng = Seeds.generator(seed);
-        for (int l = 0; l < ELBO_DRAWS; l++) {
-            INDArray eps = Nd4j.randn(Nd4j.createUninitialized(q.mu().dataType(), q.mu().shape()), rng);
-            INDArray z = VariationalLayerImpl.reparameterize(q.mu(), q.logVar(), eps);
-            ll[l] = model.reconstructionLogLikelihood(x, z).castTo(DataType.DOUBLE).toDoubleVector();
-        }
-        return ll;
     }
 
     /** Bits of the lossless PNG of one square image with values in [0, 1] (8-bit grey), or NaN if not square. */

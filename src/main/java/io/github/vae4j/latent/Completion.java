@@ -116,7 +116,6 @@ public final class Completion {
         INDArray y = model.conditional() ? model.oneHot(labels) : null;
         INDArray mu = q.mu().castTo(DataType.DOUBLE);
         INDArray logVar = q.logVar().castTo(DataType.DOUBLE);
-        INDArray sigma = org.nd4j.linalg.ops.transforms.Transforms.exp(logVar.mul(0.5));
         long n = x.size(0);
         long latent = mu.size(1);
         // running log-sum-exp per row: m the largest log w so far, total = Σ exp(log w − m), sum = Σ exp(log w − m) x_s
@@ -130,8 +129,8 @@ public final class Completion {
             INDArray fromPrior = Nd4j.rand(Nd4j.createUninitialized(DataType.DOUBLE, n, 1), rng).lt(0.5)
                     .castTo(DataType.DOUBLE);
             // z = ε from the prior, μ + σ ⊙ ε from q
-            INDArray z = eps.mul(sigma).addi(mu).muliColumnVector(fromPrior.rsub(1.0))
-                    .addi(eps.mulColumnVector(fromPrior));
+            INDArray z = io.github.vae4j.nn.VariationalLayerImpl.reparameterize(mu, logVar, eps)
+                    .muliColumnVector(fromPrior.rsub(1.0)).addi(eps.mulColumnVector(fromPrior));
             INDArray logQ = logNormal(z, mu, logVar);
             INDArray logP = logNormal(z, null, null);
             INDArray logR = logMeanExp(logQ, logP);

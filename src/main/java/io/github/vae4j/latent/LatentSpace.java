@@ -7,7 +7,6 @@ import io.github.vae4j.util.AtomicFiles;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -32,25 +32,40 @@ public record Elbo(INDArray reconstruction, INDArray kl, int samples) {
 
     /** As {@link #estimate(LatentVariableModel, INDArray, int, long)}, for a posterior q(z|x) already computed. */
     public static Elbo estimate(LatentVariableModel model, INDArray x, Posterior q, int samples, long seed) {
+        INDArray kl = VaeMath.klDivergencePerExample(q.mu(), q.logVar()).reshape(x.size(0));
+        INDArray recon = Nd4j.zeros(q.mu().dataType(), x.size(0));
+        for (INDArray logLikelihood : reconstructionDraws(model, x, q, samples, seed)) {
+            recon.subi(logLikelihood);
+        }
+        return new Elbo(recon.divi(samples), kl, samples);
+    }
+
+    /**
+     * log p(x|z_l) per example, [n] for each of {@code samples} draws z_l = μ + σ ⊙ ε_l ~ q(z|x) from a generator
+     * seeded with {@code seed}: the draws the ELBO's reconstruction term averages (and the reconstruction probability
+     * of {@code eval.AnomalyScores} takes the log-mean-exp of). Each draw's work runs in a {@link ScratchWorkspace}.
+     */
+    public static INDArray[] reconstructionDraws(LatentVariableModel model, INDArray x, Posterior q, int samples,
+            long seed) {
         if (samples < 1) {
             throw new IllegalArgumentException("samples must be >= 1, got " + samples);
         }
-        INDArray kl = VaeMath.klDivergencePerExample(q.mu(), q.logVar()).reshape(x.size(0));
-        INDArray recon = Nd4j.zeros(q.mu().dataType(), x.size(0));
         INDArray xs = x.castTo(q.mu().dataType());
+        INDArray[] draws = new INDArray[samples];
         Random rng = Seeds.generator(seed);
         try {
             for (int s = 0; s < samples; s++) {
                 try (MemoryWorkspace ws = ScratchWorkspace.open(WORKSPACE)) {
                     INDArray eps = Nd4j.randn(Nd4j.createUninitialized(q.mu().dataType(), q.mu().shape()), rng);
                     INDArray z = VariationalLayerImpl.reparameterize(q.mu(), q.logVar(), eps);
-                    recon.subi(model.reconstructionLogLikelihood(xs, z));
+                    // detached by the model: it outlives the workspace
+                    draws[s] = model.reconstructionLogLikelihood(xs, z);
                 }
             }
         } finally {
             ScratchWorkspace.release(WORKSPACE);
         }
-        return new Elbo(recon.divi(samples), kl, samples);
+        return draws;
     }
 
     /** Per-example ELBO, [n]. */

@@ -55,6 +55,9 @@ public final class VaeTrainer {
     public static final String CONFIG_FILE = "config.json";
     /** File name of the checkpoint inside the output directory. */
     public static final String CHECKPOINT_FILE = "checkpoint.zip";
+    /** The files of a run whose interrupted writes {@link #resume} cleans up. */
+    private static final List<String> RUN_FILES = List.of(MODEL_FILE, CHECKPOINT_FILE, CONFIG_FILE,
+            MetricsFileListener.METRICS_FILE);
 
     private static final Logger log = LoggerFactory.getLogger(VaeTrainer.class);
     private static final int EVAL_BATCH = 1000;
@@ -113,7 +116,7 @@ public final class VaeTrainer {
         for (Path p : existingRun(dir)) {
             Files.deleteIfExists(p);
         }
-        io.github.vae4j.util.AtomicFiles.removeStale(dir);
+        io.github.vae4j.util.AtomicFiles.removeStale(dir, RUN_FILES);
         io.github.vae4j.util.AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJson());
         VaeModel model = VaeModel.create(config, org.nd4j.linalg.api.buffer.DataType.FLOAT, data.normalizer());
         Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), Seeds.Stream.TRAINING_NOISE, 0));
@@ -132,12 +135,8 @@ public final class VaeTrainer {
      * @throws IllegalArgumentException when {@code data} is not the data the run trained on, or the run is complete
      */
     public static TrainingResult resume(Path dir, DataSplit data, Options options) throws IOException {
-        Path file = dir.resolve(CHECKPOINT_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new java.nio.file.NoSuchFileException(file.toString(), null, "no checkpoint to resume from (a run "
-                    + "writes one at the end of its first epoch)");
-        }
-        int stale = io.github.vae4j.util.AtomicFiles.removeStale(dir);
+        Path file = checkpointIn(dir);
+        int stale = io.github.vae4j.util.AtomicFiles.removeStale(dir, RUN_FILES);
         if (stale > 0) {
             log.info("removed {} temporary file(s) an interrupted write left in {}", stale, dir);
         }
@@ -191,6 +190,16 @@ public final class VaeTrainer {
             throw new IllegalArgumentException("output directory " + dir + " cannot be created or written ("
                     + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
+    }
+
+    /** The checkpoint file of the run in {@code dir}; a missing one is an error saying so. */
+    public static Path checkpointIn(Path dir) throws java.nio.file.NoSuchFileException {
+        Path file = dir.resolve(CHECKPOINT_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toString(), null, "no checkpoint to resume from (a run "
+                    + "writes one at the end of its first epoch)");
+        }
+        return file;
     }
 
     /** The files of a run in {@code dir} that hold training (model or checkpoint), if any. */

@@ -59,10 +59,10 @@ public final class AtomicFiles {
 
     /**
      * Deletes the temporary files a killed writer left in {@code dir} (a kill -9 skips the clean-up of
-     * {@link #write} and of the JDK's zip file system); the files they were meant to replace are intact. Returns how
-     * many there were.
+     * {@link #write} and of the JDK's zip file system) for the files named {@code targets}; the files they were meant to
+     * replace are intact, and other files in the directory are left alone. Returns how many there were.
      */
-    public static int removeStale(Path dir) throws IOException {
+    public static int removeStale(Path dir, java.util.Collection<String> targets) throws IOException {
         if (!Files.isDirectory(dir)) {
             return 0;
         }
@@ -72,8 +72,8 @@ public final class AtomicFiles {
                 String name = p.getFileName().toString();
                 // ours (".<target><random>.tmp") and the JDK zip file system's, which edits a zip through a
                 // temporary file beside it ("zipfstmp<random>.tmp")
-                if ((name.startsWith(".") || name.startsWith("zipfstmp")) && name.endsWith(".tmp")
-                        && Files.isRegularFile(p)) {
+                boolean ours = name.startsWith("zipfstmp") || targets.stream().anyMatch(t -> name.startsWith("." + t));
+                if (ours && name.endsWith(".tmp") && Files.isRegularFile(p)) {
                     Files.deleteIfExists(p);
                     removed++;
                 }

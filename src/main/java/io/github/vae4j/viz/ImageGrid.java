@@ -6,9 +6,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /** Writes rows of square grey-scale images (values in [0, 1]) as one PNG grid. */
 public final class ImageGrid {

@@ -7,7 +7,6 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +28,11 @@ public final class ScatterPlot {
      * @param labels the class of each point, or null (one series)
      */
     public static void write(double[][] points, int[] labels, String title, Path file) throws IOException {
+        ImageGrid.writeAtomically(image(points, labels, title), file);
+    }
+
+    /** The plot {@link #write} writes, as an image (a notebook shows it with {@code display(...)}). */
+    public static java.awt.image.BufferedImage image(double[][] points, int[] labels, String title) {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(800).height(700).title(title).xAxisTitle("1").yAxisTitle("2").build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -45,10 +49,6 @@ public final class ScatterPlot {
             double[] ys = ps.stream().mapToDouble(p -> p[1]).toArray();
             chart.addSeries(e.getKey() < 0 ? "all" : String.valueOf(e.getKey()), xs, ys).setMarker(SeriesMarkers.CIRCLE);
         }
-        Path target = file.toAbsolutePath();
-        Files.createDirectories(target.getParent());
-        String base = target.getFileName().toString().replaceFirst("\\.png$", "");
-        // XChart appends the extension itself
-        BitmapEncoder.saveBitmap(chart, target.getParent().resolve(base).toString(), BitmapEncoder.BitmapFormat.PNG);
+        return BitmapEncoder.getBufferedImage(chart);
     }
 }

@@ -27,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPOutputStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -276,14 +275,5 @@ class BadInputTest {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
         return all.toArray(new String[0]);
-    }
-
-    @SuppressWarnings("unused")
-    private static byte[] gzip(byte[] data) throws IOException {
-        var bytes = new java.io.ByteArrayOutputStream();
-        try (GZIPOutputStream out = new GZIPOutputStream(bytes)) {
-            out.write(data);
-        }
-        return bytes.toByteArray();
     }
 }

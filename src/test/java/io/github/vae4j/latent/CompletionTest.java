@@ -86,11 +86,23 @@ class CompletionTest {
     }
 
     @Test
-    void withEveryPixelKnownTheImportanceWeightsAreTheFullPosteriorsAndTheResultIsTheInput() {
-        INDArray all = Nd4j.ones(test.dataType(), 5, 784);
+    void theImportanceWeightsTurnTheProposalIntoThePosteriorOfTheKnownPixels() {
         INDArray x = test.get(NDArrayIndex.interval(0, 5), NDArrayIndex.all());
+        // every pixel known: the result is the input itself
+        INDArray all = Nd4j.ones(test.dataType(), 5, 784);
         assertEquals(0.0, Completion.meanSquaredError(Completion.conditionalMean(model, x, null, all, mean, 3, 1L, null),
                 x, null), 1e-12);
+        // no pixel known: p(x_o | z) = 1, the weights are p(z) / r(z) for the mixture proposal r, and the result must
+        // be the prior predictive mean E_p(z)[decode(z)], whatever the proposal's q(z | x̂) part puts forward; a
+        // missing or wrong weight (e.g. none: the proposal's own mean) moves it towards the decodings of x̂'s code
+        INDArray none = Nd4j.zeros(test.dataType(), 5, 784);
+        INDArray completed = Completion.conditionalMean(model, x, null, none, mean, 4000, 2L, null);
+        INDArray priorMean = model.generate(20000, 3L).mean(true, 0);
+        INDArray proposalMean = model.decode(model.encode(x.mul(0).addiRowVector(mean)).mu()).getRow(0, true);
+        double toPrior = Completion.meanSquaredError(completed.getRow(0, true), priorMean, null);
+        double priorToProposal = Completion.meanSquaredError(proposalMean, priorMean, null);
+        assertTrue(toPrior < 0.1 * priorToProposal, "importance estimate " + toPrior + " from the prior mean, whose "
+                + "distance from the proposal's q-part decoding is " + priorToProposal);
     }
 
     @Test

@@ -105,6 +105,7 @@ class CrashRecoveryTest {
         assertTrue(err.matches(".*training diverged at epoch 1, batch \\d+: the loss became (NaN|-?Infinity); likely "
                 + "cause: a learning rate too high .*learningRate 1.0E30.*"), err);
         assertTrue(Files.notExists(dir.resolve(VaeTrainer.MODEL_FILE)), "no model from non-finite parameters");
+        assertTrue(Files.notExists(dir.resolve(VaeTrainer.CHECKPOINT_FILE)), "no checkpoint from them either");
         // nothing to lose in the directory: a new run may start there without --overwrite
         assertEquals(0, exit(train(tmp, "again", List.of("train", "--out", dir.toString(), "--encoder", "16",
                 "--decoder", "16", "--latent", "2", "--epochs", "1", "--max-batches", "2", "--no-images",
