@@ -2,9 +2,8 @@ package io.github.vae4j.bench;
 
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.eval.Evaluation;
+import io.github.vae4j.util.Machine;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
@@ -34,10 +33,7 @@ public record BenchmarkReport(String machine, String environment, String model, 
             List<TrainingBenchmark.DataReport> datasets) {
         String model = c.describe() + ", " + c.activation() + ", Adam " + c.learningRate()
                 + ", batch " + c.batchSize() + ", fp32, seed " + c.seed();
-        String env = "OPENBLAS_CORETYPE=" + System.getenv().getOrDefault("OPENBLAS_CORETYPE", "(unset)")
-                + " OMP_NUM_THREADS=" + System.getenv().getOrDefault("OMP_NUM_THREADS", "(unset)")
-                + ", Java " + System.getProperty("java.version");
-        return new BenchmarkReport(detectMachine(), env, model, settings, c.architecture().trainingFlopPerExample(), square, step,
+        return new BenchmarkReport(Machine.describe(), Machine.environment(), model, settings, c.architecture().trainingFlopPerExample(), square, step,
                 step.isEmpty() ? Double.NaN : GemmBenchmark.combinedGflops(step), updaterSteps, datasets);
     }
 
@@ -151,20 +147,5 @@ public record BenchmarkReport(String machine, String environment, String model, 
 
     private static String gib(long bytes) {
         return bytes < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f GiB", bytes / (1024.0 * 1024 * 1024));
-    }
-
-    private static String detectMachine() {
-        String cpu = "unknown CPU";
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    cpu = line.substring(line.indexOf(':') + 1).trim();
-                    break;
-                }
-            }
-        } catch (Exception e) {
-            cpu = System.getProperty("os.arch");
-        }
-        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores";
     }
 }

@@ -7,8 +7,6 @@ import io.github.vae4j.eval.AnomalyScores;
 import io.github.vae4j.eval.Auroc;
 import io.github.vae4j.model.VaeModel;
 import io.github.vae4j.train.VaeTrainer;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -93,7 +91,7 @@ public final class AnomalyBenchmarkCommand implements Callable<Integer> {
         for (int h = 0; h < heldOut.size(); h++) {
             int d = heldOut.get(h);
             Path dir = out.resolve("heldout-" + d);
-            DataSplit normal = without(all, d);
+            DataSplit normal = all.withoutClass(d);
             VaeModel m = new VaeTrainer(c, new VaeTrainer.Options(dir.resolve("model"), maxBatches, false, false, false,
                     0, true))
                     .train(normal).model();
@@ -116,16 +114,6 @@ public final class AnomalyBenchmarkCommand implements Callable<Integer> {
         System.out.print(table);
         System.out.println("wrote " + out.resolve("auroc.json"));
         return 0;
-    }
-
-    /** The data set with class d removed from its training split (the test split keeps every class). */
-    static DataSplit without(DataSplit s, int d) {
-        int[] labels = s.trainLabelArray();
-        int[] keep = IntStream.range(0, labels.length).filter(i -> labels[i] != d).toArray();
-        INDArray x = Nd4j.pullRows(s.trainX(), 1, keep);
-        INDArray y = Nd4j.pullRows(s.trainLabels().reshape(labels.length, 1), 1, keep).reshape(keep.length);
-        return new DataSplit(s.id() + "-without-" + d, s.sha256(), s.shape(), x, y, s.testX(), s.testLabels(),
-                s.normalizer());
     }
 
     /** The Markdown table; Tonnaer's rows (MNIST) beside it when {@code mnist} and every digit was held out. */

@@ -3,6 +3,7 @@ package io.github.vae4j.cli;
 import io.github.vae4j.data.DataSets;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.model.VaeModel;
+import io.github.vae4j.pretrained.PretrainedModels;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -11,11 +12,12 @@ import java.nio.file.Path;
 /** The {@code --model} flag of the commands that apply a saved model, and loading it (optionally with data). */
 final class ModelArgs {
 
-    @Option(names = "--model", required = true, paramLabel = "FILE", description = "A vae4j model file.")
+    @Option(names = "--model", required = true, paramLabel = "FILE|NAME",
+            description = "A vae4j model file, or a pretrained model's name: mnist-mlp, mnist-conv, mnist-cvae, fashion-conv.")
     Path model;
 
     VaeModel load() throws IOException {
-        return VaeModel.load(model);
+        return VaeModel.load(PretrainedModels.resolve(model));
     }
 
     /** The model and a data set read with the model's seed, checked to have the model's input size. */

@@ -12,7 +12,7 @@ import java.io.PrintWriter;
                 TraverseCommand.class, ManifoldCommand.class, ScatterCommand.class, EmbedCommand.class, AnomalyCommand.class, InpaintCommand.class,
                 DenoiseCommand.class,
                 AnomalyBenchmarkCommand.class, BenchConditionalCommand.class, ReconstructCommand.class, InfoCommand.class, EvaluateCommand.class,
-                BenchCommand.class, WarmupCommand.class,
+                BenchCommand.class, PublishCommand.class, WarmupCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Vae4jCli {
 

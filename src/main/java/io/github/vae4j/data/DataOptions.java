@@ -37,4 +37,9 @@ public record DataOptions(Path fashionDir, int csvLabelColumn, boolean csvHeader
     public DataOptions withFashionDir(Path dir) {
         return new DataOptions(dir, csvLabelColumn, csvHeader, csvNormalizer, testFraction, seed);
     }
+
+    /** These options with the seed of the holdout split (a model's training seed). */
+    public DataOptions withSeed(long seed) {
+        return new DataOptions(fashionDir, csvLabelColumn, csvHeader, csvNormalizer, testFraction, seed);
+    }
 }

@@ -63,4 +63,19 @@ public record DataSplit(String id, String sha256, List<Integer> shape, INDArray 
     public int[] testLabelArray() {
         return testLabels == null ? null : testLabels.toIntVector();
     }
+
+    /**
+     * This data set with class d removed from its training split (the test split keeps every class): the training
+     * data of a model whose anomalies are that class.
+     */
+    public DataSplit withoutClass(int d) {
+        int[] labels = trainLabelArray();
+        if (labels == null) {
+            throw new IllegalArgumentException("data set " + id + " has no labels; cannot remove class " + d);
+        }
+        int[] keep = java.util.stream.IntStream.range(0, labels.length).filter(i -> labels[i] != d).toArray();
+        INDArray x = org.nd4j.linalg.factory.Nd4j.pullRows(trainX, 1, keep);
+        INDArray y = org.nd4j.linalg.factory.Nd4j.pullRows(trainLabels.reshape(labels.length, 1), 1, keep).reshape(keep.length);
+        return new DataSplit(id + "-without-" + d, sha256, shape, x, y, testX, testLabels, normalizer);
+    }
 }

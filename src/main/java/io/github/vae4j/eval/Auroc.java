@@ -49,4 +49,47 @@ public final class Auroc {
         }
         return (rankSumPositive - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
     }
+
+    /**
+     * The ROC curve of {@code scores}: the false- and true-positive rates ({@code [0]} and {@code [1]}) of every
+     * threshold, from (0, 0) (nothing flagged) to (1, 1) (everything flagged); tied scores move as one step. The
+     * trapezoidal area under it is {@link #of}.
+     */
+    public static double[][] curve(double[] scores, boolean[] positive) {
+        of(scores, positive); // the same checks
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> -scores[i]));
+        long positives = 0;
+        for (boolean p : positive) {
+            positives += p ? 1 : 0;
+        }
+        long negatives = scores.length - positives;
+        java.util.List<double[]> points = new java.util.ArrayList<>();
+        points.add(new double[] {0, 0});
+        long tp = 0;
+        long fp = 0;
+        int i = 0;
+        while (i < order.length) {
+            int j = i;
+            while (j < order.length && scores[order[j]] == scores[order[i]]) {
+                if (positive[order[j]]) {
+                    tp++;
+                } else {
+                    fp++;
+                }
+                j++;
+            }
+            points.add(new double[] {(double) fp / negatives, (double) tp / positives});
+            i = j;
+        }
+        double[][] curve = new double[2][points.size()];
+        for (int p = 0; p < points.size(); p++) {
+            curve[0][p] = points.get(p)[0];
+            curve[1][p] = points.get(p)[1];
+        }
+        return curve;
+    }
 }

@@ -59,14 +59,17 @@ public final class ModelFile {
 
     static void write(Path target, ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer)
             throws IOException {
-        write(target, graph, metadata, normalizer, java.util.Map.of());
+        write(target, graph, metadata, normalizer, java.util.Map.of(), true);
     }
 
-    /** As {@link #write(Path, ComputationGraph, ModelMetadata, DataNormalization)}, with more zip entries. */
+    /**
+     * As {@link #write(Path, ComputationGraph, ModelMetadata, DataNormalization)}, with more zip entries, and the
+     * updater's state (Adam's moments: twice the parameters) only when {@code saveUpdater}.
+     */
     static void write(Path target, ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer,
-            java.util.Map<String, byte[]> extraEntries) throws IOException {
+            java.util.Map<String, byte[]> extraEntries, boolean saveUpdater) throws IOException {
         AtomicFiles.write(target, tmp -> {
-            ModelSerializer.writeModel(graph, tmp.toFile(), true);
+            ModelSerializer.writeModel(graph, tmp.toFile(), saveUpdater);
             if (normalizer != null) {
                 // writeModel(..., normalizer) closes its stream early in 1.0.0-M2.1 ("flush() failed"); add it after
                 ModelSerializer.addNormalizerToModel(tmp.toFile(), normalizer);

@@ -121,7 +121,15 @@ public final class VaeModel implements LatentVariableModel {
      * {@link #load} and DL4J read. {@link ModelFile#readEntry} reads an entry back.
      */
     public void save(Path file, Map<String, byte[]> extraEntries) throws IOException {
-        ModelFile.write(file, graph, metadata, normalizer, extraEntries);
+        ModelFile.write(file, graph, metadata, normalizer, extraEntries, true);
+    }
+
+    /**
+     * As {@link #save(Path)} without the updater's state: a third of the size, for a model that is only applied or
+     * fine-tuned from fresh moments (the pretrained models in {@code models/}).
+     */
+    public void saveWithoutUpdater(Path file) throws IOException {
+        ModelFile.write(file, graph, metadata, normalizer, Map.of(), false);
     }
 
     /** The underlying DL4J network (train it with {@code fit}; labels are the features). */

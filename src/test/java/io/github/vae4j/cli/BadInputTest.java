@@ -110,6 +110,11 @@ class BadInputTest {
             }
         })));
         CASES.put("model-missing", info(tmp.resolve("absent.zip")));
+        CASES.put("model-unknown-name", info(Path.of("mnist-xl")));
+        Path badChecksum = Files.createDirectories(tmp.resolve("models").resolve("mnist-mlp"));
+        Files.copy(model, badChecksum.resolve("model.zip"));
+        Files.writeString(badChecksum.resolve("model.zip.sha256"), "0".repeat(64) + "  model.zip\n");
+        CASES.put("model-checksum", info(badChecksum));
         CASES.put("model-input-size", List.of("evaluate", "--model", model.toString(), "--data",
                 "csv:" + csv("wide", rows(20, false)), "--out", tmp.resolve("o").toString()));
         Path labels12 = idxSet("labels12", 30, 28, 28);

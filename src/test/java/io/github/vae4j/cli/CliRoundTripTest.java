@@ -178,6 +178,19 @@ class CliRoundTripTest {
         assertEquals("elbo", meta.get("config").get("objective").get("kind").asText());
     }
 
+    @Test
+    void modelTakesAPretrainedName(@TempDir Path dir) throws Exception {
+        Run info = run("info", "--model", "mnist-cvae");
+        assertEquals(0, info.code(), info.err());
+        JsonNode meta = JSON.readTree(info.out());
+        assertTrue(meta.get("config").get("conditional").asBoolean(), info.out());
+        Path png = dir.resolve("s.png");
+        Run sample = run("sample", "--model", "mnist-conv", "--n", "4", "--out", png.toString());
+        assertEquals(0, sample.code(), sample.err());
+        int height = javax.imageio.ImageIO.read(png.toFile()).getHeight();
+        assertTrue(height > 28 && height < 56, "4 samples: one row of 28-pixel digits, got height " + height);
+    }
+
     /** The conv preset end to end: train (PNGs, metrics, model), then sample, reconstruct, evaluate and info. */
     @Test
     void convPresetTrainsAndEveryCommandRunsOnTheConvModel(@TempDir Path dir) throws Exception {
@@ -373,7 +386,7 @@ class CliRoundTripTest {
     @Test
     void theHeldOutClassLeavesTheTrainingSplitOnly() {
         var all = io.github.vae4j.data.DataSets.mnist10k();
-        var without = AnomalyBenchmarkCommand.without(all, 3);
+        var without = all.withoutClass(3);
         long threes = java.util.Arrays.stream(all.trainLabelArray()).filter(l -> l == 3).count();
         assertTrue(threes > 0);
         assertEquals(all.trainX().size(0) - threes, without.trainX().size(0));
