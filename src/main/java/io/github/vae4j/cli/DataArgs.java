@@ -5,12 +5,17 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 
-/** Data-set flags shared by the commands that read data. */
-final class DataArgs {
+/** Data-set flags shared by the commands that read data (and by the Spark module's command). */
+public final class DataArgs {
 
     @Option(names = "--data", defaultValue = "mnist10k", paramLabel = "SET",
             description = "Data set: mnist10k (embedded), fashion[:DIR], idx:DIR or csv:FILE (default: ${DEFAULT-VALUE}).")
     String data;
+
+    /** The data set as the flags name it ({@code --data}). */
+    public String spec() {
+        return data;
+    }
 
     @Option(names = "--fashion-dir", defaultValue = "/usr/share/datasets/fashion-mnist", paramLabel = "DIR",
             description = "Fashion-MNIST directory for --data fashion (default: ${DEFAULT-VALUE}, Debian's dataset-fashion-mnist).")
@@ -31,7 +36,8 @@ final class DataArgs {
             description = "Holdout fraction when the data has no test split (default: ${DEFAULT-VALUE}).")
     double testFraction;
 
-    DataOptions options(long seed) {
+    /** The reading options of the flags, with {@code seed} for a holdout split. */
+    public DataOptions options(long seed) {
         return new DataOptions(fashionDir, csvLabelColumn, csvHeader, csvNormalizer, testFraction, seed);
     }
 }

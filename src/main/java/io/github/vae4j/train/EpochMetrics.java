@@ -19,4 +19,17 @@ package io.github.vae4j.train;
 public record EpochMetrics(int epoch, double trainLoss, double testLoss, double testRecon, double testKl, double testObjective,
                            double beta,
                            double examplesPerSecond, double epochSeconds, double elapsedSeconds) {
+
+    /** The metrics a model's metadata records after this epoch (vae4j train and the Spark trainer write the same). */
+    public java.util.Map<String, Double> asMetadata() {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        out.put("epochs", (double) epoch);
+        out.put("train_loss", trainLoss);
+        out.put("test_loss", testLoss);
+        out.put("test_recon", testRecon);
+        out.put("test_kl", testKl);
+        out.put("test_objective", testObjective);
+        out.put("examples_per_second", examplesPerSecond);
+        return out;
+    }
 }

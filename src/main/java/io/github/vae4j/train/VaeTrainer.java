@@ -264,7 +264,7 @@ public final class VaeTrainer {
                         test.elbo().meanReconstruction(), test.elbo().meanKl(), objective, klWeight,
                         fit.examplesPerSecond(), fit.seconds(), elapsed(startNanos));
                 history.add(m);
-                model.setMetadata(model.metadata().withMetrics(metrics(m)));
+                model.setMetadata(model.metadata().withMetrics(m.asMetadata()));
                 checkpointer.atEpochEnd(epoch + 1, modelPath, history, elapsed(startNanos));
                 for (EpochListener l : listeners) {
                     l.onEpochEnd(model, m);
@@ -457,17 +457,5 @@ public final class VaeTrainer {
         return new ProgressBarBuilder().setTaskName("epoch " + (epoch + 1) + "/" + config.epochs())
                 .setInitialMax(batches).setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250)
                 .continuousUpdate().build();
-    }
-
-    private static Map<String, Double> metrics(EpochMetrics m) {
-        Map<String, Double> out = new LinkedHashMap<>();
-        out.put("epochs", (double) m.epoch());
-        out.put("train_loss", m.trainLoss());
-        out.put("test_loss", m.testLoss());
-        out.put("test_recon", m.testRecon());
-        out.put("test_kl", m.testKl());
-        out.put("test_objective", m.testObjective());
-        out.put("examples_per_second", m.examplesPerSecond());
-        return out;
     }
 }

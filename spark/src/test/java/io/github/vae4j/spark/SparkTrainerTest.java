@@ -1,0 +1,137 @@
+package io.github.vae4j.spark;
+
+import io.github.vae4j.config.VaeConfig;
+import io.github.vae4j.data.DataOptions;
+import io.github.vae4j.data.DataSplit;
+import io.github.vae4j.engine.FusedGraphUpdater;
+import io.github.vae4j.eval.Evaluator;
+import io.github.vae4j.model.VaeModel;
+import io.github.vae4j.train.TrainingResult;
+import io.github.vae4j.train.VaeTrainer;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Training on Spark local[2]: the loss goes down and the result is an ordinary vae4j model. */
+class SparkTrainerTest {
+
+    private static JavaSparkContext sc;
+
+    @BeforeAll
+    static void start() {
+        sc = new JavaSparkContext(SparkTrainCommand.sparkConf("local[2]").set("spark.ui.enabled", "false"));
+    }
+
+    @AfterAll
+    static void stop() {
+        sc.close();
+    }
+
+    @Test
+    void theReferenceModelTrainsOnSparkAndLoadsAsAVae4jModel(@TempDir Path dir) throws Exception {
+        VaeConfig config = VaeConfig.defaults().withOverrides(Map.of("epochs", 2));
+        DataRef data = DataRef.of("mnist10k", DataOptions.defaults().withSeed(config.seed()));
+        DataSplit split = data.read();
+        VaeModel initial = VaeModel.create(VaeTrainer.forData(config, split));
+        double before = Evaluator.evaluate(initial, split.testX(), 1, 1, config.objective(), 0).negativeElbo();
+
+        TrainingResult r = new SparkTrainer(config, new SparkTrainer.Options(dir, 5, 2, false, false)).train(sc, data);
+
+        assertEquals(2, r.history().size());
+        double first = r.history().get(0).testLoss();
+        double second = r.history().get(1).testLoss();
+        assertTrue(first < before - 100 && second < first, "test -ELBO " + before + " -> " + first + " -> " + second);
+        VaeModel loaded = VaeModel.load(dir.resolve("model.zip"));
+        assertNotEquals(initial.network().params(), loaded.network().params(), "trained parameters");
+        assertEquals(initial.network().params().length(), loaded.network().params().length());
+        assertEquals(second, Evaluator.evaluate(loaded, split.testX(), 1, 1, config.objective(),
+                io.github.vae4j.util.Seeds.derive(config.seed(), io.github.vae4j.util.Seeds.Stream.TEST_ELBO, 1))
+                .negativeElbo(), 1e-3, "the saved model is the one evaluated");
+        assertEquals("mnist10k", loaded.metadata().datasetId());
+        assertEquals(2.0, loaded.metadata().metrics().get("epochs"));
+        assertEquals(2, Files.readAllLines(dir.resolve("metrics.jsonl")).size());
+        assertTrue(Files.isRegularFile(dir.resolve("config.json")));
+        // plain DL4J reads it too
+        ComputationGraph plain = ComputationGraph.load(dir.resolve("model.zip").toFile(), false);
+        assertEquals(loaded.network().params(), plain.params());
+    }
+
+    @Test
+    void aConditionalConvModelTrainsOnSparkToo(@TempDir Path dir) throws Exception {
+        VaeConfig config = VaeConfig.fromJson("""
+                {"inputShape": [1, 28, 28],
+                 "encoder": [{"type": "conv", "filters": 4, "kernel": 3, "stride": 2, "padding": 1},
+                             {"type": "dense", "width": 32}],
+                 "latentSize": 4,
+                 "decoder": [{"type": "dense", "width": 392}, {"type": "reshape", "channels": 2, "height": 14, "width": 14}],
+                 "outputHead": {"type": "deconv", "kernel": 4, "stride": 2, "padding": 1},
+                 "conditional": true, "epochs": 1, "seed": 3}""");
+        DataRef data = DataRef.of("mnist10k", DataOptions.defaults().withSeed(config.seed()));
+        DataSplit split = data.read();
+        VaeModel initial = VaeModel.create(VaeTrainer.forData(config, split));
+        var rows = initial.jointInput(split.testX(), split.testLabelArray());
+        double before = Evaluator.evaluate(initial.joint(), rows, 1, 1, config.objective(), 0).negativeElbo();
+
+        TrainingResult r = new SparkTrainer(config, new SparkTrainer.Options(dir, 5, 2, false, false)).train(sc, data);
+
+        // a small model, one epoch: about 48 nats down on this machine
+        assertTrue(r.last().testLoss() < before - 30, "test -ELBO " + before + " -> " + r.last().testLoss());
+        VaeModel loaded = VaeModel.load(dir.resolve("model.zip"));
+        assertTrue(loaded.conditional());
+        assertEquals(10, loaded.classes());
+        assertEquals(4, loaded.generate(new int[] {1, 2, 3, 4}, 0).size(0));
+    }
+
+    @Test
+    void theWorkerHookPutsTheFusedUpdaterAndTheEpochOnAWorkersGraph() {
+        VaeConfig config = VaeConfig.defaults();
+        ComputationGraph driver = VaeModel.create(VaeTrainer.forData(config, DataRef.of("mnist10k",
+                DataOptions.defaults()).read())).network();
+        driver.getConfiguration().setEpochCount(3);
+        // a worker builds the graph from the configuration, as DL4J's Spark workers do
+        ComputationGraph worker = new ComputationGraph(
+                org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(driver.getConfiguration().toJson()));
+        worker.init(driver.params().dup(), false);
+        worker.initGradientsView();
+        assertFalse(worker.getUpdater(true) instanceof FusedGraphUpdater, "DL4J's own updater before the hook");
+        WorkerHook.prepare(worker);
+        assertTrue(worker.getUpdater(false) instanceof FusedGraphUpdater);
+        for (var layer : worker.getLayers()) {
+            assertEquals(3, layer.getEpochCount(), layer.conf().getLayer().getLayerName());
+        }
+    }
+
+    @Test
+    void eachEpochsBatchesCoverTheTrainingRowsOnce() {
+        List<int[]> batches = ExecutorBatches.batchRows(1000, 128, 42, 3);
+        assertEquals(8, batches.size());
+        boolean[] seen = new boolean[1000];
+        for (int[] b : batches) {
+            for (int row : b) {
+                assertFalse(seen[row], "row " + row + " twice");
+                seen[row] = true;
+            }
+        }
+        assertNotEquals(ExecutorBatches.batchRows(1000, 128, 42, 4).get(0)[0] * 1000 + batches.get(0)[1],
+                batches.get(0)[0] * 1000 + batches.get(0)[1], "another order in another epoch");
+    }
+
+    @Test
+    void badFlagsGetAOneLineErrorAndExitCode1(@TempDir Path dir) {
+        assertEquals(1, SparkTrainCommand.run("--averaging-frequency", "0", "--out", dir.resolve("o").toString(),
+                "--master", "local[1]"));
+    }
+}
