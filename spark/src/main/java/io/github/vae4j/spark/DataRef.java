@@ -20,9 +20,17 @@ public record DataRef(String spec, String fashionDir, int csvLabelColumn, boolea
     /** One read per JVM and data set: every task of an executor shares it. */
     private static final Map<DataRef, DataSplit> READ = new ConcurrentHashMap<>();
 
+    /** The data set named on the driver; relative paths are made absolute, since executors run elsewhere. */
     public static DataRef of(String spec, DataOptions o) {
-        return new DataRef(spec, o.fashionDir().toString(), o.csvLabelColumn(), o.csvHeader(), o.csvNormalizer(),
-                o.testFraction(), o.seed());
+        String absolute = spec;
+        for (String prefix : new String[] {"idx:", "csv:", "fashion:"}) {
+            if (spec.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                absolute = spec.substring(0, prefix.length())
+                        + Path.of(spec.substring(prefix.length())).toAbsolutePath().normalize();
+            }
+        }
+        return new DataRef(absolute, o.fashionDir().toAbsolutePath().normalize().toString(), o.csvLabelColumn(),
+                o.csvHeader(), o.csvNormalizer(), o.testFraction(), o.seed());
     }
 
     public DataOptions options() {

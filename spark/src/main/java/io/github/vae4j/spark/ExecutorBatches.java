@@ -2,6 +2,7 @@ package io.github.vae4j.spark;
 
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.data.Permutations;
+import io.github.vae4j.util.Seeds;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
@@ -17,8 +18,7 @@ import java.util.Random;
 
 /**
  * One epoch of training batches as an RDD whose elements are built on the executors: the driver ships only each
- * batch's row numbers (a seeded permutation of the training rows, as {@code ShuffledBatchIterator} draws one per
- * epoch), and each executor reads the data set itself ({@link DataRef#read}) and gathers the rows. A batch is
+ * batch's row numbers (a permutation of the training rows seeded per epoch from the config's seed), and each executor reads the data set itself ({@link DataRef#read}) and gathers the rows. A batch is
  * (x, x) for an unconditional model and ([x, one-hot y], x) for a conditional one.
  */
 final class ExecutorBatches {
@@ -28,7 +28,8 @@ final class ExecutorBatches {
 
     /** Row numbers of each batch of epoch {@code epoch}: a permutation seeded by (seed, epoch), cut into batches. */
     static List<int[]> batchRows(long trainRows, int batchSize, long seed, int epoch) {
-        int[] order = Permutations.shuffled(Math.toIntExact(trainRows), new Random(seed * 1_000_003L + epoch));
+        int[] order = Permutations.shuffled(Math.toIntExact(trainRows),
+                new Random(Seeds.derive(seed, Seeds.Stream.SHUFFLE, epoch)));
         List<int[]> batches = new ArrayList<>();
         for (int from = 0; from < order.length; from += batchSize) {
             batches.add(Arrays.copyOfRange(order, from, Math.min(order.length, from + batchSize)));

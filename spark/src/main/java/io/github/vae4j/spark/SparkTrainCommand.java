@@ -29,8 +29,9 @@ import java.util.concurrent.Callable;
                 + "and metrics.jsonl like vae4j train.")
 public final class SparkTrainCommand implements Callable<Integer> {
 
-    @Option(names = "--master", defaultValue = "local[2]", paramLabel = "URL",
-            description = "Spark master: local[N], local-cluster[W,C,MB], spark://HOST:PORT, yarn, ... (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--master", paramLabel = "URL",
+            description = "Spark master: local[N], local-cluster[W,C,MB], spark://HOST:PORT, yarn, ... (default: "
+                    + "spark-submit's --master, else local[2]).")
     String master;
 
     @Option(names = "--config", paramLabel = "FILE", description = "Model config JSON (default: the reference MLP).")
@@ -55,9 +56,15 @@ public final class SparkTrainCommand implements Callable<Integer> {
             description = "Minibatches each worker fits between parameter averagings (default: ${DEFAULT-VALUE}).")
     int averagingFrequency;
 
-    @Option(names = "--partitions", paramLabel = "N",
-            description = "Partitions of each epoch's batches (default: Spark's default parallelism, the workers' cores).")
-    Integer partitions;
+    @Option(names = "--workers", paramLabel = "N",
+            description = "Parallel workers, each fitting its own copy of the model (default: Spark's default "
+                    + "parallelism, the executors' cores).")
+    Integer workers;
+
+    @Option(names = "--average-updater",
+            description = "Average Adam's moments with the parameters and carry the iteration count to the workers "
+                    + "(default: each round starts with fresh moments, as DL4J does).")
+    boolean averageUpdater;
 
     @Option(names = "--overwrite", description = "Replace a run already in the output directory.")
     boolean overwrite;
@@ -82,9 +89,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (averagingFrequency < 1 || (partitions != null && partitions < 1)) {
-            throw new IllegalArgumentException("--averaging-frequency and --partitions must be >= 1, got "
-                    + averagingFrequency + " and " + partitions);
+        if (averagingFrequency < 1 || (workers != null && workers < 1)) {
+            throw new IllegalArgumentException("--averaging-frequency and --workers must be >= 1, got "
+                    + averagingFrequency + " and " + workers);
         }
         VaeConfig c = config == null ? VaeConfig.defaults() : VaeConfig.load(config);
         Map<String, Object> overrides = new HashMap<>();
@@ -100,26 +107,33 @@ public final class SparkTrainCommand implements Callable<Integer> {
         c = c.withOverrides(overrides);
         DataRef ref = DataRef.of(data.spec(), data.options(c.seed()));
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf(master))) {
-            int p = partitions != null ? partitions : sc.defaultParallelism();
-            TrainingResult r = new SparkTrainer(c, new SparkTrainer.Options(out, averagingFrequency, p, overwrite, !noImages))
+            int p = workers != null ? workers : sc.defaultParallelism();
+            TrainingResult r = new SparkTrainer(c, new SparkTrainer.Options(out, averagingFrequency, p, averageUpdater, overwrite, !noImages))
                     .train(sc, ref);
             var last = r.last();
             System.out.printf(Locale.ROOT, "trained %d epochs on %s: test loss %.3f nats (recon %.3f, kl %.3f)%n",
-                    last.epoch(), master, last.testLoss(), last.testRecon(), last.testKl());
+                    last.epoch(), sc.master(), last.testLoss(), last.testRecon(), last.testKl());
             System.out.println("model: " + r.modelPath());
         }
         return 0;
     }
 
     /**
-     * The Spark configuration vae4j trains with: the master, the executors' JVM flags (Java 17's opened packages)
-     * and one OpenMP thread per executor task (ND4J's element-wise ops, as {@code ./vae4j} sets them).
+     * The Spark configuration vae4j trains with: the master ({@code master}, else spark-submit's, else
+     * {@code local[2]}), the executors' JVM flags (Java 17's opened packages, added to any the user set) and one
+     * OpenMP thread per executor task (ND4J's element-wise ops, as {@code ./vae4j} sets them).
      */
     public static SparkConf sparkConf(String master) {
-        return new SparkConf().setMaster(master).setAppName("vae4j")
-                .set("spark.executor.extraJavaOptions", jvmFlags())
-                .set("spark.executorEnv.OMP_NUM_THREADS", "1")
-                .set("spark.ui.showConsoleProgress", "false");
+        SparkConf conf = new SparkConf().setAppName("vae4j");
+        if (master != null) {
+            conf.setMaster(master);
+        } else {
+            conf.setIfMissing("spark.master", "local[2]");
+        }
+        String user = conf.get("spark.executor.extraJavaOptions", "");
+        return conf.set("spark.executor.extraJavaOptions", (user + " " + jvmFlags()).trim())
+                .setIfMissing("spark.executorEnv.OMP_NUM_THREADS", "1")
+                .setIfMissing("spark.ui.showConsoleProgress", "false");
     }
 
     /** The JVM flags of the build ({@code spark.jvm.flags} in spark/pom.xml). */

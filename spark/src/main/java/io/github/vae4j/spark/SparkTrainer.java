@@ -32,8 +32,10 @@ import java.util.List;
 
 /**
  * Trains a vae4j model on Spark with DL4J's {@link ParameterAveragingTrainingMaster}: each worker fits its share of
- * every epoch's batches on its own copy of the graph, and the copies' parameters (and Adam's moments) are averaged
- * every {@code averagingFrequency} minibatches. The graph, its layers and losses are vae4j's own ({@code VaeNetwork}
+ * every epoch's batches on its own copy of the graph, and the copies' parameters (optionally Adam's moments too) are
+ * averaged every {@code averagingFrequency} minibatches, and the driver's epoch count (and iteration count, with the
+ * updater averaged) reaches the workers
+ * ({@link WorkerHook}). The graph, its layers and losses are vae4j's own ({@code VaeNetwork}
  * via {@link VaeModel#create}); the batches are gathered on the executors ({@link ExecutorBatches}); after every
  * epoch the driver evaluates the test split and writes what {@code vae4j train} writes: {@code model.zip} with its
  * metadata, {@code config.json}, {@code metrics.jsonl}, the loss curves and (optionally) sample and reconstruction
@@ -49,15 +51,20 @@ public final class SparkTrainer {
     /**
      * @param outputDir           where the model and metrics go
      * @param averagingFrequency  minibatches each worker fits between parameter averagings
-     * @param partitions          partitions of each epoch's batches (at least the number of workers' cores)
+     * @param workers             parallel workers (model copies), e.g. the executors' total cores; each epoch's
+     *                            batches are split into this many partitions
+     * @param averageUpdater      average Adam's moments with the parameters and carry the iteration count (Adam's
+     *                            bias correction) to the workers; off, every worker starts each round with fresh
+     *                            moments, DL4J's default (measured better here, docs/distributed.md)
      * @param overwrite           replace a run already in {@code outputDir}
      * @param images              sample and reconstruction grids after every epoch
      */
-    public record Options(Path outputDir, int averagingFrequency, int partitions, boolean overwrite, boolean images) {
+    public record Options(Path outputDir, int averagingFrequency, int workers, boolean averageUpdater,
+                          boolean overwrite, boolean images) {
         public Options {
-            if (averagingFrequency < 1 || partitions < 1) {
-                throw new IllegalArgumentException("averaging frequency and partitions must be >= 1, got "
-                        + averagingFrequency + " and " + partitions);
+            if (averagingFrequency < 1 || workers < 1) {
+                throw new IllegalArgumentException("averaging frequency and workers must be >= 1, got "
+                        + averagingFrequency + " and " + workers);
             }
         }
     }
@@ -82,15 +89,8 @@ public final class SparkTrainer {
         model.setMetadata(model.metadata().withDataset(split.id(), split.sha256()));
         ComputationGraph graph = model.network();
 
-        ParameterAveragingTrainingMaster master = new ParameterAveragingTrainingMaster.Builder(c.batchSize())
-                .batchSizePerWorker(c.batchSize())
-                .averagingFrequency(options.averagingFrequency())
-                .workerPrefetchNumBatches(2)
-                .rddTrainingApproach(RDDTrainingApproach.Direct)
-                .trainingHooks(new WorkerHook())
-                .rngSeed(c.seed())
-                .build();
-        SparkComputationGraph spark = new SparkComputationGraph(sc, graph, master);
+        WorkerHook hook = new WorkerHook();
+        SparkComputationGraph spark = new SparkComputationGraph(sc, graph, master(c, options, hook));
 
         List<EpochMetrics> history = new ArrayList<>();
         List<EpochListener> listeners = new ArrayList<>(List.of(new LoggingListener(), new MetricsFileListener(dir, history)));
@@ -100,28 +100,39 @@ public final class SparkTrainer {
         }
         INDArray testRows = model.jointInput(split.testX(), split.testLabelArray());
         long trainRows = split.trainX().size(0);
-        log.info("training {} ({}) on Spark {} ({} train / {} test examples, {} partitions, averaging every {} batches) into {}",
+        log.info("training {} ({}) on Spark {} ({} train / {} test examples, {} workers, averaging every {} batches) into {}",
                 c.describe(), c.objective().describe(), sc.master(), trainRows, split.testX().size(0),
-                options.partitions(), options.averagingFrequency(), dir);
+                options.workers(), options.averagingFrequency(), dir);
         long start = System.nanoTime();
         for (int epoch = 0; epoch < c.epochs(); epoch++) {
             double klWeight = model.klWeight();
             List<int[]> batches = ExecutorBatches.batchRows(trainRows, c.batchSize(), c.seed(), epoch);
+            hook.setCounts(graph.getConfiguration().getEpochCount(),
+                    options.averageUpdater() ? graph.getConfiguration().getIterationCount() : 0);
             long t0 = System.nanoTime();
             if (c.conditional()) {
-                spark.fitMultiDataSet(ExecutorBatches.conditional(sc, data, batches, options.partitions(), c.classes()));
+                var rdd = ExecutorBatches.conditional(sc, data, batches, options.workers(), c.classes());
+                spark.fitMultiDataSet(rdd);
+                rdd.unpersist(false);
             } else {
-                spark.fit(ExecutorBatches.unconditional(sc, data, batches, options.partitions()));
+                var rdd = ExecutorBatches.unconditional(sc, data, batches, options.workers());
+                spark.fit(rdd);
+                rdd.unpersist(false);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             graph = spark.getNetwork();
             if (graph != model.network()) {
                 throw new IllegalStateException("the Spark trainer replaced the driver's graph");
             }
-            graph.incrementEpochCount();
-            WorkerHook.prepare(graph);
+            WorkerHook.applyCounts(graph, epoch + 1, graph.getConfiguration().getIterationCount());
             Evaluation test = Evaluator.evaluate(model.joint(), testRows, 1, 1, c.objective(),
                     Seeds.derive(c.seed(), Seeds.Stream.TEST_ELBO, epoch));
+            if (!Double.isFinite(test.negativeElbo())) {
+                throw new IllegalStateException("training diverged in epoch " + (epoch + 1) + ": test -ELBO "
+                        + test.negativeElbo() + " (learning rate " + c.learningRate() + "; try a lower one); the model "
+                        + "of the last finite epoch is kept in " + dir.resolve(VaeTrainer.MODEL_FILE));
+            }
+            // the train loss is the Spark trainer's score: the workers' mean loss of the last averaging round
             EpochMetrics m = new EpochMetrics(epoch + 1, spark.getScore(), test.negativeElbo(), test.reconstruction(),
                     test.kl(), test.negativeObjective(), klWeight, trainRows / seconds, seconds,
                     (System.nanoTime() - start) / 1e9);
@@ -136,5 +147,21 @@ public final class SparkTrainer {
             l.onTrainingEnd(model, history);
         }
         return new TrainingResult(model, dir.resolve(VaeTrainer.MODEL_FILE), List.copyOf(history));
+    }
+
+    /**
+     * DL4J's parameter-averaging master: every worker fits {@code averagingFrequency} minibatches of its partition,
+     * then the parameters of all workers (and Adam's moments, with {@code averageUpdater}) are averaged on the driver.
+     */
+    static ParameterAveragingTrainingMaster master(VaeConfig c, Options options, WorkerHook hook) {
+        return new ParameterAveragingTrainingMaster.Builder(options.workers(), c.batchSize())
+                .batchSizePerWorker(c.batchSize())
+                .averagingFrequency(options.averagingFrequency())
+                .workerPrefetchNumBatches(2)
+                .saveUpdater(options.averageUpdater())
+                .rddTrainingApproach(RDDTrainingApproach.Direct)
+                .trainingHooks(hook)
+                .rngSeed(c.seed())
+                .build();
     }
 }

@@ -42,7 +42,7 @@ class LocalClusterTest {
                 .set("spark.ui.enabled", "false")
                 .set("spark.executor.extraClassPath", classpath)
                 .set("spark.executor.memory", "1g"))) {
-            r = new SparkTrainer(config, new SparkTrainer.Options(dir, 5, 2, false, false)).train(sc, data);
+            r = new SparkTrainer(config, new SparkTrainer.Options(dir, 5, 2, false, false, false)).train(sc, data);
             // the work ran in two executor JVMs besides the driver
             assertEquals(2, sc.sc().getExecutorMemoryStatus().size() - 1, "executors");
         }

@@ -48,7 +48,7 @@ class SparkTrainerTest {
         VaeModel initial = VaeModel.create(VaeTrainer.forData(config, split));
         double before = Evaluator.evaluate(initial, split.testX(), 1, 1, config.objective(), 0).negativeElbo();
 
-        TrainingResult r = new SparkTrainer(config, new SparkTrainer.Options(dir, 5, 2, false, false)).train(sc, data);
+        TrainingResult r = new SparkTrainer(config, new SparkTrainer.Options(dir, 5, 2, false, false, false)).train(sc, data);
 
         assertEquals(2, r.history().size());
         double first = r.history().get(0).testLoss();
@@ -85,7 +85,7 @@ class SparkTrainerTest {
         var rows = initial.jointInput(split.testX(), split.testLabelArray());
         double before = Evaluator.evaluate(initial.joint(), rows, 1, 1, config.objective(), 0).negativeElbo();
 
-        TrainingResult r = new SparkTrainer(config, new SparkTrainer.Options(dir, 5, 2, false, false)).train(sc, data);
+        TrainingResult r = new SparkTrainer(config, new SparkTrainer.Options(dir, 5, 2, false, false, false)).train(sc, data);
 
         // a small model, one epoch: about 48 nats down on this machine
         assertTrue(r.last().testLoss() < before - 30, "test -ELBO " + before + " -> " + r.last().testLoss());
@@ -96,22 +96,50 @@ class SparkTrainerTest {
     }
 
     @Test
-    void theWorkerHookPutsTheFusedUpdaterAndTheEpochOnAWorkersGraph() {
-        VaeConfig config = VaeConfig.defaults();
-        ComputationGraph driver = VaeModel.create(VaeTrainer.forData(config, DataRef.of("mnist10k",
-                DataOptions.defaults()).read())).network();
-        driver.getConfiguration().setEpochCount(3);
-        // a worker builds the graph from the configuration, as DL4J's Spark workers do
-        ComputationGraph worker = new ComputationGraph(
-                org.deeplearning4j.nn.conf.ComputationGraphConfiguration.fromJson(driver.getConfiguration().toJson()));
-        worker.init(driver.params().dup(), false);
-        worker.initGradientsView();
-        assertFalse(worker.getUpdater(true) instanceof FusedGraphUpdater, "DL4J's own updater before the hook");
-        WorkerHook.prepare(worker);
-        assertTrue(worker.getUpdater(false) instanceof FusedGraphUpdater);
-        for (var layer : worker.getLayers()) {
+    void theWorkersGetTheDriversEpochAndIterationTheFusedUpdaterAndAdamsMoments(@TempDir Path dir) {
+        VaeConfig config = VaeConfig.defaults().withOverrides(Map.of("objective",
+                Map.of("beta", 1.0, "klSchedule", "linear:10")));
+        DataSplit split = DataRef.of("mnist10k", DataOptions.defaults()).read();
+        ComputationGraph driver = VaeModel.create(VaeTrainer.forData(config, split)).network();
+        WorkerHook.applyCounts(driver, 3, 50);
+        WorkerHook hook = new WorkerHook();
+        var master = SparkTrainer.master(config, new SparkTrainer.Options(dir, 5, 2, true, false, false), hook);
+        var spark = new org.deeplearning4j.spark.impl.graph.SparkComputationGraph(sc, driver, master);
+        hook.setCounts(3, 50);
+        // what a worker builds: DL4J clones the configuration, which drops the counts
+        var worker = master.getWorkerInstance(spark);
+        ComputationGraph copy = worker.getInitialModelGraph();
+        assertEquals(0, copy.getConfiguration().getEpochCount(), "DL4J's worker graph starts at epoch 0");
+        assertFalse(copy.getUpdater(true) instanceof FusedGraphUpdater, "DL4J's own updater path before the hook");
+
+        var x = split.trainX().get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 16),
+                org.nd4j.linalg.indexing.NDArrayIndex.all());
+        org.nd4j.linalg.dataset.DataSet batch = new org.nd4j.linalg.dataset.DataSet(x, x);
+        worker.processMinibatch(batch, copy, false);
+        assertTrue(copy.getUpdater(false) instanceof FusedGraphUpdater);
+        assertEquals(3, copy.getConfiguration().getEpochCount());
+        assertEquals(51, copy.getConfiguration().getIterationCount(), "the driver's 50 plus the minibatch just fitted");
+        for (var layer : copy.getLayers()) {
             assertEquals(3, layer.getEpochCount(), layer.conf().getLayer().getLayerName());
         }
+        // the KL weight the worker's variational layer trained with: linear:10 at epoch 3
+        assertEquals(VaeModel.create(VaeTrainer.forData(config, split)).config().objective().klWeight(3, 30),
+                ((io.github.vae4j.nn.VariationalLayerImpl) copy.getLayer("z")).klWeight(), 1e-12);
+        // Adam's moments come back to be averaged
+        var result = worker.getFinalResult(copy);
+        assertTrue(result.getUpdaterState() != null && result.getUpdaterState().length() > 0, "updater state");
+
+        // by default the epoch still reaches the workers, but each round starts Adam afresh
+        WorkerHook fresh = new WorkerHook();
+        var defaultMaster = SparkTrainer.master(config, new SparkTrainer.Options(dir, 5, 2, false, false, false), fresh);
+        var defaultSpark = new org.deeplearning4j.spark.impl.graph.SparkComputationGraph(sc, driver, defaultMaster);
+        fresh.setCounts(3, 0);
+        var defaultWorker = defaultMaster.getWorkerInstance(defaultSpark);
+        ComputationGraph other = defaultWorker.getInitialModelGraph();
+        defaultWorker.processMinibatch(batch, other, false);
+        assertEquals(3, other.getConfiguration().getEpochCount());
+        assertEquals(1, other.getConfiguration().getIterationCount());
+        assertEquals(null, defaultWorker.getFinalResult(other).getUpdaterState());
     }
 
     @Test
