@@ -83,23 +83,23 @@ for nb in "${notebooks[@]}"; do
     where=(--output-dir "$root/target/notebooks")
   fi
   # A kernel start now and then never answers Jupyter's first request: the kernel's log shows its channels bound and
-  # its control channel answering, but no kernel_info_request arriving on the shell channel (seen in 1 of 8 starts on
-  # an idle 2-core machine, in 2 of 4 while the machine was loaded). A JVM kernel answers within seconds, so a start
-  # is given 30 s and retried, up to 5 tries; any other failure fails at once.
-  tries=5
+  # its control channel answering, but no kernel_info_request arriving on the shell channel (seen in 1 to 4 of 10
+  # starts on the 2-core machine; kernel ports outside Linux's ephemeral range did not prevent it). A JVM kernel
+  # answers within seconds, so a start is given 25 s and retried, up to 6 tries; any other failure fails at once.
+  tries=6
   for try in $(seq 1 $tries); do
     log=$(mktemp)
     rc=0
     JUPYTER_PATH="$root/target/jupyter" "$nbconvert" --to notebook --execute "${where[@]}" \
       --ExecutePreprocessor.kernel_name=vae4j-java --ExecutePreprocessor.timeout=600 \
-      --ExecutePreprocessor.startup_timeout=30 "$nb" > "$log" 2>&1 || rc=$?
+      --ExecutePreprocessor.startup_timeout=25 "$nb" > "$log" 2>&1 || rc=$?
     cat "$log"
     if [[ $rc -eq 0 ]]; then
       rm -f "$log"
       break
     fi
     if [[ $try -lt $tries ]] && grep -q "Kernel didn't respond" "$log"; then
-      echo "notebooks: the kernel did not answer within 30 s, starting it again ($nb, try $((try + 1)) of $tries)" >&2
+      echo "notebooks: the kernel did not answer within 25 s, starting it again ($nb, try $((try + 1)) of $tries)" >&2
       rm -f "$log"
       continue
     fi
