@@ -16,7 +16,7 @@ public final class InfoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        System.out.println(Json.toString(ModelFile.readMetadata(io.github.vae4j.pretrained.PretrainedModels.resolve(model.model))));
+        System.out.println(Json.toString(ModelFile.readMetadata(model.file())));
         return 0;
     }
 }

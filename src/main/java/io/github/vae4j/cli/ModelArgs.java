@@ -16,8 +16,13 @@ final class ModelArgs {
             description = "A vae4j model file, or a pretrained model's name: mnist-mlp, mnist-conv, mnist-cvae, fashion-conv.")
     Path model;
 
+    /** The model file the flag names: a path, a model's folder or a pretrained model's name. */
+    Path file() throws IOException {
+        return PretrainedModels.resolve(model);
+    }
+
     VaeModel load() throws IOException {
-        return VaeModel.load(PretrainedModels.resolve(model));
+        return VaeModel.load(file());
     }
 
     /** The model and a data set read with the model's seed, checked to have the model's input size. */

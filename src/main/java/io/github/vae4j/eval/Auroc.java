@@ -11,14 +11,7 @@ public final class Auroc {
 
     /** AUROC of {@code scores} for the examples where {@code positive} is true against the rest. */
     public static double of(double[] scores, boolean[] positive) {
-        if (scores.length != positive.length) {
-            throw new IllegalArgumentException(scores.length + " scores for " + positive.length + " labels");
-        }
-        for (int i = 0; i < scores.length; i++) {
-            if (Double.isNaN(scores[i])) {
-                throw new IllegalArgumentException("AUROC of scores with NaN (example " + i + ")");
-            }
-        }
+        check(scores, positive);
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -43,10 +36,6 @@ public final class Auroc {
             i = j + 1;
         }
         long negatives = scores.length - positives;
-        if (positives == 0 || negatives == 0) {
-            throw new IllegalArgumentException("AUROC needs both positives and negatives, got " + positives + " and "
-                    + negatives);
-        }
         return (rankSumPositive - positives * (positives + 1) / 2.0) / ((double) positives * negatives);
     }
 
@@ -56,7 +45,7 @@ public final class Auroc {
      * trapezoidal area under it is {@link #of}.
      */
     public static double[][] curve(double[] scores, boolean[] positive) {
-        of(scores, positive); // the same checks
+        check(scores, positive);
         Integer[] order = new Integer[scores.length];
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
@@ -91,5 +80,23 @@ public final class Auroc {
             curve[1][p] = points.get(p)[1];
         }
         return curve;
+    }
+
+    /** Scores and labels of the same length, no NaN score, both classes present. */
+    private static void check(double[] scores, boolean[] positive) {
+        if (scores.length != positive.length) {
+            throw new IllegalArgumentException(scores.length + " scores for " + positive.length + " labels");
+        }
+        long positives = 0;
+        for (int i = 0; i < scores.length; i++) {
+            if (Double.isNaN(scores[i])) {
+                throw new IllegalArgumentException("AUROC of scores with NaN (example " + i + ")");
+            }
+            positives += positive[i] ? 1 : 0;
+        }
+        if (positives == 0 || positives == scores.length) {
+            throw new IllegalArgumentException("AUROC needs both positives and negatives, got " + positives + " and "
+                    + (scores.length - positives));
+        }
     }
 }

@@ -28,9 +28,8 @@ import java.util.Locale;
  */
 public final class ModelPublisher {
 
-    /** Test images shown in the reconstruction grid, and samples per row. */
+    /** Test images shown in the reconstruction grid. */
     private static final int SHOWN = 32;
-    private static final int COLS = 8;
 
     private ModelPublisher() {
     }
@@ -86,11 +85,16 @@ public final class ModelPublisher {
         int[] labels = split.testLabelArray();
         long n = x.size(0);
         long isN = isExamples <= 0 ? n : Math.min(n, isExamples);
-        // the ELBO and the active units on every test example; log p(x) on the first isN, k samples each
-        Evaluation all = Evaluator.evaluate(model.joint(), model.jointInput(x, labels), elboSamples, 1, c.objective(), seed);
-        INDArray xs = x.get(NDArrayIndex.interval(0, isN), NDArrayIndex.all());
-        int[] ls = labels == null ? null : Arrays.copyOf(labels, (int) isN);
-        Evaluation is = Evaluator.evaluate(model.joint(), model.jointInput(xs, ls), 1, k, c.objective(), seed);
+        // the ELBO and the active units on every test example; log p(x) on the first isN, k samples each (in the same
+        // pass when isN is all of them)
+        Evaluation all = Evaluator.evaluate(model.joint(), model.jointInput(x, labels), elboSamples, isN == n ? k : 1,
+                c.objective(), seed);
+        Evaluation is = all;
+        if (isN < n) {
+            INDArray xs = x.get(NDArrayIndex.interval(0, isN), NDArrayIndex.all());
+            int[] ls = labels == null ? null : Arrays.copyOf(labels, (int) isN);
+            is = Evaluator.evaluate(model.joint(), model.jointInput(xs, ls), 1, k, c.objective(), seed);
+        }
         ModelCard.Measured measured = new ModelCard.Measured(n, elboSamples, seed, all.negativeElbo(),
                 all.reconstruction(), all.kl(), isN, k, is.logLikelihood(), all.activeUnits());
 
@@ -98,15 +102,10 @@ public final class ModelPublisher {
         Path zip = out.resolve(PretrainedModels.MODEL_FILE);
         model.saveWithoutUpdater(zip);
         AtomicFiles.writeString(out.resolve(PretrainedModels.CHECKSUM_FILE), PretrainedModels.checksumLine(zip));
-        INDArray shown = x.get(NDArrayIndex.interval(0, Math.min(SHOWN, n)), NDArrayIndex.all());
-        if (model.conditional()) {
-            ImageGrid.write(model.generate(ImageListener.classGrid(model.classes(), COLS), 0), COLS, out.resolve("samples.png"));
-            ImageGrid.writeComparison(shown, model.reconstruct(shown, model.oneHot(Arrays.copyOf(labels, (int) shown.size(0)))),
-                    COLS, out.resolve("reconstructions.png"));
-        } else {
-            ImageGrid.write(model.generate(64, 0), COLS, out.resolve("samples.png"));
-            ImageGrid.writeComparison(shown, model.reconstruct(shown), COLS, out.resolve("reconstructions.png"));
-        }
+        long shown = Math.min(SHOWN, n);
+        ImageListener.writeGrids(model, x.get(NDArrayIndex.interval(0, shown), NDArrayIndex.all()),
+                labels == null ? null : Arrays.copyOf(labels, (int) shown), 0, out.resolve("samples.png"),
+                out.resolve("reconstructions.png"));
         var meta = model.metadata();
         ModelCard card = new ModelCard(name, c.describe(), model.network().numParams(), c.latentSize(), split.id(),
                 meta.datasetSha256(), split.trainX().size(0), training.command(), c.seed(), training.epochs(),

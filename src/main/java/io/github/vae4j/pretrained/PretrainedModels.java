@@ -1,5 +1,6 @@
 package io.github.vae4j.pretrained;
 
+import io.github.vae4j.data.DataSets;
 import io.github.vae4j.model.VaeModel;
 
 import java.io.IOException;
@@ -7,9 +8,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -109,17 +107,12 @@ public final class PretrainedModels {
         return Files.isDirectory(local) ? local : null;
     }
 
-    /** SHA-256 of a file, as lower-case hex. */
+    /** SHA-256 of a file, as lower-case hex ({@link DataSets#sha256}). */
     public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            byte[] buffer = new byte[1 << 16];
-            for (int r; (r = in.read(buffer)) > 0; ) {
-                digest.update(buffer, 0, r);
-            }
-            return HexFormat.of().formatHex(digest.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("this JVM has no SHA-256", e);
+        try {
+            return DataSets.sha256(List.of(file.toUri()));
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
         }
     }
 

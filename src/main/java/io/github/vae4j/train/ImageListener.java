@@ -36,14 +36,24 @@ public class ImageListener implements EpochListener {
             return;
         }
         String suffix = String.format("-epoch%03d.png", m.epoch());
+        writeGrids(model, testImages, testLabels, sampleSeed, dir.resolve("samples" + suffix),
+                dir.resolve("reconstructions" + suffix));
+    }
+
+    /**
+     * The two pictures of a model: 64 samples from the prior (for a conditional model one row of 8 per class, up to
+     * 16 classes) and {@code images} above their reconstructions, 8 per row.
+     *
+     * @param labels the images' classes, for a conditional model (else ignored)
+     */
+    public static void writeGrids(VaeModel model, INDArray images, int[] labels, long sampleSeed, Path samples,
+            Path reconstructions) throws IOException {
         if (model.conditional()) {
-            ImageGrid.writeComparison(testImages, model.reconstruct(testImages, model.oneHot(testLabels)), 8,
-                    dir.resolve("reconstructions" + suffix));
-            ImageGrid.write(model.generate(classGrid(Math.min(model.classes(), 16), 8), sampleSeed), 8,
-                    dir.resolve("samples" + suffix));
+            ImageGrid.writeComparison(images, model.reconstruct(images, model.oneHot(labels)), 8, reconstructions);
+            ImageGrid.write(model.generate(classGrid(Math.min(model.classes(), 16), 8), sampleSeed), 8, samples);
         } else {
-            ImageGrid.writeComparison(testImages, model.reconstruct(testImages), 8, dir.resolve("reconstructions" + suffix));
-            ImageGrid.write(model.generate(64, sampleSeed), 8, dir.resolve("samples" + suffix));
+            ImageGrid.writeComparison(images, model.reconstruct(images), 8, reconstructions);
+            ImageGrid.write(model.generate(64, sampleSeed), 8, samples);
         }
     }
 
