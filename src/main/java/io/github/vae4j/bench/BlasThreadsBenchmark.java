@@ -47,8 +47,7 @@ public final class BlasThreadsBenchmark {
         VaeModel model = VaeModel.create(config);
         Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), Seeds.Stream.TRAINING_NOISE, 0));
         EpochLoop.Step step = EpochLoop.of(model.network());
-        DataSetIterator batches = new ShuffledBatchIterator(data.trainX(), config.batchSize(), config.seed(), 0)
-                .prefetched();
+        DataSetIterator batches = new ShuffledBatchIterator(data.trainX(), config.batchSize(), config.seed(), 0);
         Map<String, List<Double>> rates = new LinkedHashMap<>();
         for (int epoch = 0; epoch < epochs; epoch++) {
             String setting = settings[epoch % settings.length].trim();

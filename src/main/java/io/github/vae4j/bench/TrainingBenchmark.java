@@ -16,7 +16,6 @@ import io.github.vae4j.util.ProcessMemory;
 import io.github.vae4j.util.Seeds;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -221,10 +220,6 @@ public final class TrainingBenchmark {
                 trainers.forEach(Runnable::run);
             }
             long trainPeak = ProcessMemory.peakRssBytes();
-            a.batches.shutdown();
-            if (b != null) {
-                b.batches.shutdown();
-            }
             TrainerReport ra = a.report(data, settings, c);
             TrainerReport rb = b == null ? null : b.report(data, settings, c);
             PytorchReport rp = p == null ? null : p.report(settings, ra);
@@ -287,8 +282,8 @@ public final class TrainingBenchmark {
     /** One side of the comparison: its own batch iterator over the same seeded order, its own timings. */
     private static final class Trainer {
         private final String name;
-        /** The seeded batches, drawn on a background thread as in {@code VaeTrainer}. */
-        private final AsyncDataSetIterator batches;
+        /** The seeded batches, as in {@code VaeTrainer}. */
+        private final ShuffledBatchIterator batches;
         private final EpochLoop.Step step;
         private final LatentVariableModel model;
         private final double[] seconds;
@@ -300,7 +295,7 @@ public final class TrainingBenchmark {
                 LatentVariableModel model) {
             this.name = name;
             this.batches = new ShuffledBatchIterator(data.trainX(), config.batchSize(), config.seed(),
-                    settings.maxBatches()).prefetched();
+                    settings.maxBatches());
             this.step = step;
             this.model = model;
             this.seconds = new double[settings.epochs()];

@@ -15,7 +15,13 @@ public final class ClassLabels {
      * [0, classes) is an error naming it and its row.
      */
     public static INDArray oneHot(int[] labels, int classes, DataType type, char order) {
-        INDArray y = Nd4j.create(type, new long[] {labels.length, classes}, order);
+        return oneHotInto(labels, Nd4j.create(type, new long[] {labels.length, classes}, order));
+    }
+
+    /** Writes the one-hot rows of {@code labels} into y [labels.length, classes] (zeroed first) and returns y. */
+    public static INDArray oneHotInto(int[] labels, INDArray y) {
+        long classes = y.size(1);
+        y.assign(0);
         for (int i = 0; i < labels.length; i++) {
             if (labels[i] < 0 || labels[i] >= classes) {
                 throw new IllegalArgumentException("label " + labels[i] + " (row " + i + ") is outside the model's "

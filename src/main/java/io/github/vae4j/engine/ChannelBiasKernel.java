@@ -118,20 +118,30 @@ final class ChannelBiasKernel {
                         float[] z = floats(2 * pixels);
                         f[0].get(at, z, 0, pixels);
                         f[1].get(at, z, pixels, pixels);
+                        if (relu) {
+                            for (int k = 0; k < pixels; k++) {
+                                z[k] = z[pixels + k] * BiasActivationKernel.reluStep(z[k]);
+                            }
+                        } else {
+                            System.arraycopy(z, pixels, z, 0, pixels);
+                        }
                         for (int k = 0; k < pixels; k++) {
-                            float d = !relu || z[k] > 0 ? z[pixels + k] : 0f;
-                            z[k] = d;
-                            sum += d;
+                            sum += z[k];
                         }
                         f[2].put(at, z, 0, pixels);
                     } else {
                         double[] z = doubles(2 * pixels);
                         dd[0].get(at, z, 0, pixels);
                         dd[1].get(at, z, pixels, pixels);
+                        if (relu) {
+                            for (int k = 0; k < pixels; k++) {
+                                z[k] = z[pixels + k] * BiasActivationKernel.reluStep(z[k]);
+                            }
+                        } else {
+                            System.arraycopy(z, pixels, z, 0, pixels);
+                        }
                         for (int k = 0; k < pixels; k++) {
-                            double d = !relu || z[k] > 0 ? z[pixels + k] : 0.0;
-                            z[k] = d;
-                            sum += d;
+                            sum += z[k];
                         }
                         dd[2].put(at, z, 0, pixels);
                     }

@@ -30,6 +30,7 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
 
     private final OnePassAdamUpdater adam;
     private long fusedSteps;
+    private long parameterSteps;
 
     private FusedGraphUpdater(ComputationGraph graph, INDArray updaterState) {
         super(graph, updaterState);
@@ -76,6 +77,32 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
         // are none)
         adam.applyUpdater(own, iteration, epoch, 1.0 / batchSize, PARTS, SpinningWorkers.shared()::run);
         fusedSteps++;
+    }
+
+    /**
+     * One training step after {@code graph.computeGradientAndScore()}: the Adam update of the graph's gradient view and
+     * the parameter step θ ← θ − update in one pass over the parameters, split like {@link #update}. DL4J's solver runs
+     * the update, then the step as a separate pass over all parameters. The result is the same, value for value
+     * ({@code FusedGraphUpdaterTest}).
+     *
+     * @return false, having done nothing, when the fused pass does not apply (see the class comment): then train
+     * through {@code graph.fit}
+     */
+    public synchronized boolean step(ComputationGraph graph, int batchSize) {
+        INDArray own = getFlattenedGradientsView();
+        if (adam == null || !isMiniBatch() || own == null || graph.getUpdater(false) != this) {
+            return false;
+        }
+        adam.applyUpdater(own, graph.params(), graph.getIterationCount(), graph.getEpochCount(), 1.0 / batchSize,
+                PARTS, SpinningWorkers.shared()::run);
+        fusedSteps++;
+        parameterSteps++;
+        return true;
+    }
+
+    /** Of {@link #fusedSteps()}, those that also took the parameter step ({@link #step}). */
+    public long parameterSteps() {
+        return parameterSteps;
     }
 
     /** Updates that took the fused pass so far. */

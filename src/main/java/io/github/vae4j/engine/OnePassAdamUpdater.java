@@ -89,7 +89,21 @@ public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
      * that {@code splitter} may run on different threads; the checks, the step size and the buffers are set up once.
      */
     void applyUpdater(INDArray gradient, int iteration, int epoch, double gradientScale, int parts, Splitter splitter) {
+        applyUpdater(gradient, null, iteration, epoch, gradientScale, parts, splitter);
+    }
+
+    /**
+     * As {@link #applyUpdater(INDArray, int, int, double, int, Splitter)}, and when {@code params} is not null, the
+     * parameter step θ ← θ − update in the same pass (what DL4J's {@code NegativeGradientStepFunction} does in a pass of
+     * its own); the gradient array holds the update afterwards either way.
+     */
+    void applyUpdater(INDArray gradient, INDArray params, int iteration, int epoch, double gradientScale, int parts,
+            Splitter splitter) {
         INDArray g = flat(gradient, "gradient");
+        INDArray theta = params == null ? null : flat(params, "parameter");
+        if (theta != null && theta.length() != g.length()) {
+            throw new IllegalArgumentException("gradient has " + g.length() + " values, the parameters " + theta.length());
+        }
         if (m == null || v == null) {
             throw new IllegalStateException("OnePassAdam updater has no state view");
         }
@@ -110,15 +124,17 @@ public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
                 FloatBuffer gb = floats(g);
                 FloatBuffer mb = floats(m);
                 FloatBuffer vb = floats(v);
-                splitter.run(parts, i -> stepFloat(gb, mb, vb, from(i, n, parts), length(i, n, parts), (float) b1,
+                FloatBuffer pb = theta == null ? null : floats(theta);
+                splitter.run(parts, i -> stepFloat(gb, mb, vb, pb, from(i, n, parts), length(i, n, parts), (float) b1,
                         (float) b2, (float) alpha, (float) config.epsilon(), (float) gradientScale));
             }
             case DOUBLE -> {
                 DoubleBuffer gb = doubles(g);
                 DoubleBuffer mb = doubles(m);
                 DoubleBuffer vb = doubles(v);
-                splitter.run(parts, i -> stepDouble(gb, mb, vb, from(i, n, parts), length(i, n, parts), b1, b2, alpha,
-                        config.epsilon(), gradientScale));
+                DoubleBuffer pb = theta == null ? null : doubles(theta);
+                splitter.run(parts, i -> stepDouble(gb, mb, vb, pb, from(i, n, parts), length(i, n, parts), b1, b2,
+                        alpha, config.epsilon(), gradientScale));
             }
             default -> throw new IllegalArgumentException("OnePassAdam supports FLOAT and DOUBLE, got " + m.dataType());
         }
@@ -161,8 +177,8 @@ public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
     private static final int CHUNK = 2048;
 
     /** Per-thread chunk buffers: the step allocates nothing (garbage here costs GC pauses). */
-    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[3][CHUNK]);
-    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[3][CHUNK]);
+    private static final ThreadLocal<float[][]> FLOATS = ThreadLocal.withInitial(() -> new float[4][CHUNK]);
+    private static final ThreadLocal<double[][]> DOUBLES = ThreadLocal.withInitial(() -> new double[4][CHUNK]);
 
     /**
      * {@link #step} in float. Chunks are bulk-copied between the native buffers and Java arrays, where HotSpot compiles
@@ -170,14 +186,15 @@ public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
      * step in {@code vae4j bench}'s Adam table at commit 4569a98, split over two threads; this pass takes 0.4–0.9 ms
      * on one.)
      */
-    private static void stepFloat(FloatBuffer g, FloatBuffer m, FloatBuffer v, int from, int n, float b1, float b2, float alpha,
-            float eps, float scale) {
+    private static void stepFloat(FloatBuffer g, FloatBuffer m, FloatBuffer v, FloatBuffer p, int from, int n, float b1,
+            float b2, float alpha, float eps, float scale) {
         float c1 = 1 - b1;
         float c2 = 1 - b2;
         float[][] buf = FLOATS.get();
         float[] ga = buf[0];
         float[] ma = buf[1];
         float[] va = buf[2];
+        float[] pa = buf[3];
         for (int s = from; s < from + n; s += CHUNK) {
             int len = Math.min(CHUNK, from + n - s);
             g.get(s, ga, 0, len);
@@ -194,18 +211,26 @@ public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
             g.put(s, ga, 0, len);
             m.put(s, ma, 0, len);
             v.put(s, va, 0, len);
+            if (p != null) {
+                p.get(s, pa, 0, len);
+                for (int i = 0; i < len; i++) {
+                    pa[i] -= ga[i];
+                }
+                p.put(s, pa, 0, len);
+            }
         }
     }
 
 
-    private static void stepDouble(DoubleBuffer g, DoubleBuffer m, DoubleBuffer v, int from, int n, double b1, double b2, double alpha,
-            double eps, double scale) {
+    private static void stepDouble(DoubleBuffer g, DoubleBuffer m, DoubleBuffer v, DoubleBuffer p, int from, int n,
+            double b1, double b2, double alpha, double eps, double scale) {
         double c1 = 1 - b1;
         double c2 = 1 - b2;
         double[][] buf = DOUBLES.get();
         double[] ga = buf[0];
         double[] ma = buf[1];
         double[] va = buf[2];
+        double[] pa = buf[3];
         for (int s = from; s < from + n; s += CHUNK) {
             int len = Math.min(CHUNK, from + n - s);
             g.get(s, ga, 0, len);
@@ -222,6 +247,13 @@ public final class OnePassAdamUpdater implements GradientUpdater<OnePassAdam> {
             g.put(s, ga, 0, len);
             m.put(s, ma, 0, len);
             v.put(s, va, 0, len);
+            if (p != null) {
+                p.get(s, pa, 0, len);
+                for (int i = 0; i < len; i++) {
+                    pa[i] -= ga[i];
+                }
+                p.put(s, pa, 0, len);
+            }
         }
     }
 

@@ -45,9 +45,9 @@ public class LossBernoulli extends ReconstructionLoss {
     }
 
     /**
-     * Training's hot path (no mask): one native sigmoid pass, then one Java pass ({@link BernoulliKernel}) that turns
-     * it into the gradient σ(l) − x and sums the score with one logarithm per 64 elements. Masks, and arrays the
-     * kernel does not take (mixed types or memory orders), go through the element-wise definition.
+     * Training's hot path (no mask): one Java pass ({@link BernoulliKernel}) on both threads that computes σ(l), the
+     * gradient σ(l) − x and the score, with one logarithm per 64 elements. Masks, and arrays the kernel does not take
+     * (mixed types or memory orders), go through the element-wise definition.
      */
     @Override
     protected Pair<Double, INDArray> gradientAndScore(INDArray labels, INDArray preOutput,
@@ -56,10 +56,9 @@ public class LossBernoulli extends ReconstructionLoss {
         if (mask != null || !BernoulliKernel.applies(preOutput, labels)) {
             return super.gradientAndScore(labels, preOutput, activationFn, mask, average);
         }
-        INDArray sigma = Nd4j.createUninitialized(preOutput.dataType(), preOutput.shape(), preOutput.ordering());
-        Nd4j.exec(new Sigmoid(preOutput, sigma));
-        double sum = BernoulliKernel.gradientAndScore(preOutput, labels, sigma);
-        return new Pair<>(average ? sum / labels.size(0) : sum, sigma);
+        INDArray gradient = Nd4j.createUninitialized(preOutput.dataType(), preOutput.shape(), preOutput.ordering());
+        double sum = BernoulliKernel.gradientAndScore(preOutput, labels, gradient);
+        return new Pair<>(average ? sum / labels.size(0) : sum, gradient);
     }
 
     /**

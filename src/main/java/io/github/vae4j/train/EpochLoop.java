@@ -8,6 +8,12 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
+import io.github.vae4j.engine.FusedGraphUpdater;
+import org.deeplearning4j.optimize.api.TrainingListener;
+
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -66,23 +72,37 @@ public final class EpochLoop {
     }
 
     /**
-     * The step of a vae4j graph: plain {@code fit} on a DataSet whose labels are the features; for a conditional
-     * graph (inputs x and y) {@code fit} on the MultiDataSet [x, y] → [x] of a {@link ConditionedBatch}.
+     * The step of a vae4j graph: {@code fit} on a DataSet whose labels are the features; for a conditional graph (inputs
+     * x and y) on the MultiDataSet [x, y] → [x] of a {@link ConditionedBatch}. After the first step (which lets DL4J set
+     * up its gradient view and updater), a graph with vae4j's fused Adam runs the step as DL4J's {@code fit} does
+     * minus its separate parameter pass: the gradient, then the update and θ ← θ − update in one pass
+     * ({@link FusedGraphUpdater#step}), the iteration count, the layers' states cleared. Graphs with training
+     * listeners, parameter constraints or another updater take {@code fit} every time.
      */
     public static Step of(ComputationGraph graph) {
         boolean conditional = graph.getNumInputArrays() == 2;
+        boolean fusable = Arrays.stream(graph.getLayers()).allMatch(l -> {
+            List<?> constraints = l.conf().getLayer().getConstraints();
+            return constraints == null || constraints.isEmpty();
+        });
         return new Step() {
+            private boolean first = true;
+
             @Override
             public void fit(DataSet batch) {
+                INDArray[] inputs;
                 if (!conditional) {
-                    graph.fit(batch);
-                    return;
-                }
-                if (!(batch instanceof ConditionedBatch b)) {
+                    inputs = new INDArray[] {batch.getFeatures()};
+                } else if (batch instanceof ConditionedBatch b) {
+                    inputs = new INDArray[] {b.getFeatures(), b.condition()};
+                } else {
                     throw new IllegalArgumentException("a conditional VAE trains on batches with class labels");
                 }
-                graph.fit(new MultiDataSet(new INDArray[] {b.getFeatures(), b.condition()},
-                        new INDArray[] {b.getLabels()}));
+                INDArray[] labels = {batch.getLabels()};
+                if (first || !fusable || !fusedStep(graph, inputs, labels)) {
+                    graph.fit(new MultiDataSet(inputs, labels));
+                    first = false;
+                }
             }
 
             @Override
@@ -96,6 +116,24 @@ public final class EpochLoop {
                 return Double.isFinite(graph.params().sumNumber().doubleValue());
             }
         };
+    }
+
+    /** One fused step (see {@link #of}); false, having done nothing, when the graph's updater does not take it. */
+    private static boolean fusedStep(ComputationGraph graph, INDArray[] inputs, INDArray[] labels) {
+        Collection<TrainingListener> listeners = graph.getListeners();
+        if (!(graph.getUpdater(false) instanceof FusedGraphUpdater updater) || !updater.isFused()
+                || (listeners != null && !listeners.isEmpty())) {
+            return false;
+        }
+        graph.setInputs(inputs);
+        graph.setLabels(labels);
+        graph.computeGradientAndScore();
+        if (!updater.step(graph, Math.toIntExact(inputs[0].size(0)))) {
+            throw new IllegalStateException("the fused Adam step did not apply after the gradient was computed");
+        }
+        graph.getConfiguration().setIterationCount(graph.getIterationCount() + 1);
+        graph.clearLayersStates();
+        return true;
     }
 
     /**

@@ -4,7 +4,6 @@ import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.data.DynamicBinarization;
 import io.github.vae4j.data.ShuffledBatchIterator;
-import org.nd4j.linalg.dataset.AsyncDataSetIterator;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 import io.github.vae4j.eval.Evaluator;
 import io.github.vae4j.model.Elbo;
@@ -239,12 +238,10 @@ public final class VaeTrainer {
                 batches.batchesPerEpoch(), dir);
 
         INDArray testRows = model.jointInput(data.testX(), data.testLabelArray());
-        AsyncDataSetIterator prefetched = batches.prefetched();
-        try {
-            ComputationGraph graph = model.network();
-            for (int epoch = start.epochsDone(); epoch < config.epochs(); epoch++) {
+        ComputationGraph graph = model.network();
+        for (int epoch = start.epochsDone(); epoch < config.epochs(); epoch++) {
                 if (epoch > start.epochsDone()) {
-                    prefetched.reset();
+                    batches.reset();
                 }
                 EpochLoop.Progress resumed = epoch == start.epochsDone() ? new EpochLoop.Progress(start.batchesDone(),
                         start.epochLossSum(), start.epochExamples(), start.epochSeconds()) : EpochLoop.Progress.START;
@@ -252,7 +249,7 @@ public final class VaeTrainer {
                 int e = epoch;
                 EpochLoop.BatchHook hook = options.checkpointMinutes() <= 0 ? null
                         : p -> checkpointer.maybeWithinEpoch(e, p, history, elapsed(startNanos));
-                EpochLoop.Pass fit = fitEpoch(graph, prefetched, batches.batchesPerEpoch(), epoch, resumed, hook,
+                EpochLoop.Pass fit = fitEpoch(graph, batches, batches.batchesPerEpoch(), epoch, resumed, hook,
                         checkpointer);
                 graph.incrementEpochCount();
                 long testSeed = Seeds.derive(config.seed(), Seeds.Stream.TEST_ELBO, epoch);
@@ -268,9 +265,6 @@ public final class VaeTrainer {
                 for (EpochListener l : listeners) {
                     l.onEpochEnd(model, m);
                 }
-            }
-        } finally {
-            prefetched.shutdown();
         }
         for (EpochListener l : listeners) {
             l.onTrainingEnd(model, history);

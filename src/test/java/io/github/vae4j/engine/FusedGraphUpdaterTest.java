@@ -60,6 +60,38 @@ class FusedGraphUpdaterTest {
         assertTrue(stateDiff < 1e-12, "largest Adam state difference " + stateDiff);
     }
 
+    /**
+     * vae4j's training step ({@code EpochLoop.of}: after its first step, the gradient, then the update and the parameter
+     * step in one pass) leaves the same parameters, Adam state and iteration count as DL4J's {@code fit} with the fused
+     * updater, and reports the same loss.
+     */
+    @Test
+    void fusedParameterStepEqualsDl4jsFit() {
+        ComputationGraph viaFit = VaeNetwork.build(SMALL, DataType.DOUBLE);
+        ComputationGraph viaStep = viaFit.clone();
+        assertTrue(FusedGraphUpdater.install(viaStep));
+        io.github.vae4j.train.EpochLoop.Step step = io.github.vae4j.train.EpochLoop.of(viaStep);
+        for (int i = 0; i < 12; i++) {
+            INDArray x = TestData.binary(i % 2 == 0 ? 16 : 7, 12, 100 + i, DataType.DOUBLE);
+            Nd4j.getRandom().setSeed(1000 + i);
+            viaFit.fit(new DataSet(x, x));
+            Nd4j.getRandom().setSeed(1000 + i);
+            step.fit(new DataSet(x, x));
+            assertEquals(viaFit.score(), step.score(), 1e-12, "loss of step " + i);
+        }
+        // the first step went through fit, the other eleven through the fused parameter step
+        assertEquals(12, ((FusedGraphUpdater) viaStep.getUpdater()).fusedSteps());
+        assertEquals(11, ((FusedGraphUpdater) viaStep.getUpdater()).parameterSteps());
+        assertEquals(12, viaStep.getIterationCount());
+        double diff = viaFit.params().sub(viaStep.params()).amaxNumber().doubleValue();
+        assertTrue(diff < 1e-12, "largest parameter difference " + diff);
+        double stateDiff = viaFit.getUpdater().getStateViewArray().sub(viaStep.getUpdater().getStateViewArray())
+                .amaxNumber().doubleValue();
+        assertTrue(stateDiff < 1e-12, "largest Adam state difference " + stateDiff);
+        assertNotEquals(0.0, viaStep.params().sub(VaeNetwork.build(SMALL, DataType.DOUBLE).params())
+                .norm2Number().doubleValue());
+    }
+
     @Test
     void otherUpdatersKeepDl4jsPath() {
         ComputationGraph graph = VaeNetwork.build(SMALL.withOverrides(Map.of("updater", "RMSPROP")), DataType.FLOAT);
