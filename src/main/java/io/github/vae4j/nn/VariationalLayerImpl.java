@@ -52,6 +52,10 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
         super(conf, dataType);
     }
 
+    /** Cached fused views of the parameters and of the gradients ({@link FusedViews}). */
+    private FusedViews fusedParams;
+    private FusedViews fusedGradients;
+
     /**
      * Whether inference-mode forward passes sample z (true) or return μ (false, the default). Training always samples.
      */
@@ -125,7 +129,8 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
             dz = workspaceMgr.dup(ArrayType.BP_WORKING_MEM, dz, 'f');
         }
         INDArray dHeads = workspaceMgr.createUninitialized(ArrayType.BP_WORKING_MEM, dataType, new long[] {mb, 2 * n}, 'f');
-        INDArray biasGrad = VariationalParamInitializer.fusedBias(layerConf(), gradientsFlattened);
+        fusedGradients = FusedViews.of(fusedGradients, gradientsFlattened, layerConf());
+        INDArray biasGrad = fusedGradients.bias();
         if (importanceWeights != null) {
             iwaeKernel.backward(dz, importanceWeights.normalizedWeights(), dHeads, biasGrad);
         } else {
@@ -133,7 +138,7 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
         }
 
         INDArray h = input.castTo(dataType);
-        Affine.weightGradient(h, dHeads, VariationalParamInitializer.fusedWeights(layerConf(), gradientsFlattened));
+        Affine.weightGradient(h, dHeads, fusedGradients.weights());
 
         INDArray epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[] {mb, layerConf().getNIn()}, 'f');
@@ -198,13 +203,31 @@ public class VariationalLayerImpl extends BaseLayer<VariationalLayer> {
         importanceWeights = null;
     }
 
+    /** [W_μ | W_σ], a view of the parameters. */
     private INDArray fusedWeights() {
-        return VariationalParamInitializer.fusedWeights(layerConf(), paramsFlattened);
+        fusedParams = FusedViews.of(fusedParams, paramsFlattened, layerConf());
+        return fusedParams.weights();
     }
 
     /** [b_μ | b_σ], a view of the parameters. */
     private INDArray fusedBias() {
-        return VariationalParamInitializer.fusedBias(layerConf(), paramsFlattened);
+        fusedParams = FusedViews.of(fusedParams, paramsFlattened, layerConf());
+        return fusedParams.bias();
+    }
+
+    /**
+     * The fused weight and bias views of one flat array (the parameters or the gradients), made once per array: each
+     * view is a native allocation that the garbage collector tracks until it collects it, and a training step used
+     * to make thirteen.
+     */
+    private record FusedViews(INDArray flat, INDArray weights, INDArray bias) {
+        static FusedViews of(FusedViews cached, INDArray flat, VariationalLayer conf) {
+            if (cached != null && cached.flat() == flat) {
+                return cached;
+            }
+            return new FusedViews(flat, VariationalParamInitializer.fusedWeights(conf, flat),
+                    VariationalParamInitializer.fusedBias(conf, flat));
+        }
     }
 
     private INDArray mu(INDArray heads) {
