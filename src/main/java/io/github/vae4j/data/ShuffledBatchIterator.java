@@ -21,7 +21,7 @@ import java.util.Random;
  * <p>Batches are gathered on the calling thread into arrays this iterator owns and reuses: two sets per batch size,
  * served alternately, so a batch's arrays stay valid until the batch after the next one is served (copy what you
  * keep longer). Reusing them keeps a training loop free of native garbage without a workspace; gathering on the
- * calling thread (about 0.05 ms for 128 MNIST rows) replaced a prefetch thread, which on two cores waited for a core
+ * calling thread (about 0.1 ms for 128 MNIST rows) replaced a prefetch thread, which on two cores waited for a core
  * and made the first steps of every epoch wait for it (docs/performance.md).
  */
 public class ShuffledBatchIterator implements DataSetIterator {

@@ -15,7 +15,7 @@ import java.nio.FloatBuffer;
  * and the shared workers ({@link SpinningWorkers}); the partial sums are added in range order, so the result does not
  * depend on the thread count. FLOAT logits take {@link #sigmoid(float)}, a form HotSpot vectorizes (ND4J's sigmoid op
  * took 0.28 ms for a 128×784 batch on one thread, this pass 0.04 ms); DOUBLE logits (the gradient checks) take
- * 1 / (1 + e^−l) with {@link Math#exp}. Evaluation's per-row scores ({@link #rowScores}) take σ from the caller.
+ * 1 / (1 + e^−l) with {@link Math#exp}. Evaluation's per-row scores ({@link #rowScores}) compute σ the same way.
  *
  * <p>The logarithm is taken once per group of {@value #GROUP} values, of the product of their σ(|l|): each factor is
  * in [½, 1], so a product of {@value #GROUP} stays above 2⁻⁶⁴ and the sum of logs equals the log of products.
@@ -101,49 +101,43 @@ public final class BernoulliKernel {
         int go = Math.toIntExact(gradient.offset()) + from;
         if (logits.dataType() == DataType.FLOAT) {
             out[0] = floats(logits.data().asNioFloat(), lo, x.data().asNioFloat(), xo, gradient.data().asNioFloat(), go,
-                    len, true, true);
+                    len, true);
         } else {
             out[0] = doubles(logits.data().asNioDouble(), lo, x.data().asNioDouble(), xo,
-                    gradient.data().asNioDouble(), go, len, true, true);
+                    gradient.data().asNioDouble(), go, len, true);
         }
     }
 
     /**
      * Per-row negative log-likelihood Σ_j softplus(l_ij) − x_ij·l_ij into {@code out} (one value per row), for
-     * 'c'-order [rows, d] logits and x ({@link #applies}) and sigma = σ(logits) alike; sigma is left unchanged.
+     * 'c'-order [rows, d] logits and x ({@link #applies}), σ computed as in training's pass.
      */
-    public static void rowScores(INDArray logits, INDArray x, INDArray sigma, double[] out) {
-        spans(logits, x, sigma, Math.toIntExact(logits.size(0)), Math.toIntExact(logits.size(1)), false, out);
-    }
-
-    /**
-     * Σ softplus(l) − x·l over {@code count} consecutive spans of {@code length} elements in buffer order, one
-     * result per span, optionally writing σ − x over sigma. The buffers are resolved once for all spans.
-     */
-    private static void spans(INDArray logits, INDArray x, INDArray sigma, int count, int length, boolean gradient,
-            double[] out) {
+    public static void rowScores(INDArray logits, INDArray x, double[] out) {
+        int count = Math.toIntExact(logits.size(0));
+        int length = Math.toIntExact(logits.size(1));
         int lo = Math.toIntExact(logits.offset());
         int xo = Math.toIntExact(x.offset());
-        int so = Math.toIntExact(sigma.offset());
         if (logits.dataType() == DataType.FLOAT) {
             FloatBuffer l = logits.data().asNioFloat();
             FloatBuffer xb = x.data().asNioFloat();
-            FloatBuffer s = sigma.data().asNioFloat();
             for (int r = 0, at = 0; r < count; r++, at += length) {
-                out[r] = floats(l, lo + at, xb, xo + at, s, so + at, length, gradient, false);
+                out[r] = floats(l, lo + at, xb, xo + at, null, 0, length, false);
             }
         } else {
             DoubleBuffer l = logits.data().asNioDouble();
             DoubleBuffer xb = x.data().asNioDouble();
-            DoubleBuffer s = sigma.data().asNioDouble();
             for (int r = 0, at = 0; r < count; r++, at += length) {
-                out[r] = doubles(l, lo + at, xb, xo + at, s, so + at, length, gradient, false);
+                out[r] = doubles(l, lo + at, xb, xo + at, null, 0, length, false);
             }
         }
     }
 
+    /**
+     * Σ softplus(l) − x·l over the n elements from lo (l) and xo (x), σ computed from l; with {@code gradient}, σ − x is
+     * written to s from so.
+     */
     private static double floats(FloatBuffer l, int lo, FloatBuffer x, int xo, FloatBuffer s, int so, int n,
-            boolean gradient, boolean computeSigma) {
+            boolean gradient) {
         float[][] buf = FLOATS.get();
         float[] la = buf[0];
         float[] xa = buf[1];
@@ -154,11 +148,7 @@ public final class BernoulliKernel {
             int len = Math.min(CHUNK, n - c);
             l.get(lo + c, la, 0, len);
             x.get(xo + c, xa, 0, len);
-            if (computeSigma) {
-                sigmoid(la, sa, len);
-            } else {
-                s.get(so + c, sa, 0, len);
-            }
+            sigmoid(la, sa, len);
             // four independent running products and sums (lanes i mod 4): a single chain of dependent
             // multiplications and additions runs at a quarter of the speed
             float lin0 = 0;
@@ -200,7 +190,7 @@ public final class BernoulliKernel {
     }
 
     private static double doubles(DoubleBuffer l, int lo, DoubleBuffer x, int xo, DoubleBuffer s, int so, int n,
-            boolean gradient, boolean computeSigma) {
+            boolean gradient) {
         double[][] buf = DOUBLES.get();
         double[] la = buf[0];
         double[] xa = buf[1];
@@ -211,12 +201,8 @@ public final class BernoulliKernel {
             int len = Math.min(CHUNK, n - c);
             l.get(lo + c, la, 0, len);
             x.get(xo + c, xa, 0, len);
-            if (computeSigma) {
-                for (int i = 0; i < len; i++) {
-                    sa[i] = 1 / (1 + Math.exp(-la[i]));
-                }
-            } else {
-                s.get(so + c, sa, 0, len);
+            for (int i = 0; i < len; i++) {
+                sa[i] = 1 / (1 + Math.exp(-la[i]));
             }
             for (int g = 0; g < len; g += GROUP) {
                 int end = Math.min(g + GROUP, len);

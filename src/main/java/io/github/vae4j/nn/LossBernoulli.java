@@ -7,7 +7,6 @@ import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -63,8 +62,8 @@ public class LossBernoulli extends ReconstructionLoss {
 
     /**
      * Evaluation's hot path (importance sampling decodes k·n rows and scores them per example through DL4J's
-     * {@code computeScoreForExamples}): without a mask, one native sigmoid pass and a per-row Java pass
-     * ({@link BernoulliKernel#rowScores}) over 'c'-order rows (copied into that order when they come in another);
+     * {@code computeScoreForExamples}): without a mask, one per-row Java pass ({@link BernoulliKernel#rowScores}, σ
+     * computed there as in training) over 'c'-order rows (copied into that order when they come in another);
      * otherwise the element-wise definition.
      */
     @Override
@@ -78,10 +77,8 @@ public class LossBernoulli extends ReconstructionLoss {
         if (!BernoulliKernel.applies(logits, x)) {
             return super.scoreArray(labels, preOutput, activationFn, mask);
         }
-        INDArray sigma = Nd4j.createUninitialized(logits.dataType(), logits.shape(), 'c');
-        Nd4j.exec(new Sigmoid(logits, sigma));
         double[] nll = new double[Math.toIntExact(x.size(0))];
-        BernoulliKernel.rowScores(logits, x, sigma, nll);
+        BernoulliKernel.rowScores(logits, x, nll);
         INDArray out = Nd4j.createUninitialized(logits.dataType(), new long[] {nll.length, 1}, 'c');
         HostBuffers.write(nll, out);
         return out;
