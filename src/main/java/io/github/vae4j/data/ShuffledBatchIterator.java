@@ -104,9 +104,12 @@ public class ShuffledBatchIterator implements DataSetIterator {
         INDArray[][] sets = buffers.computeIfAbsent(n, k -> new INDArray[2][]);
         slot ^= 1;
         if (sets[slot] == null) {
-            INDArray x = Nd4j.createUninitialized(features.dataType(), new long[] {n, features.size(1)}, 'f');
-            INDArray y = classLabels == null ? null : Nd4j.create(features.dataType(), new long[] {n, classes}, 'f');
-            sets[slot] = new INDArray[] {x, y};
+            // detached, whatever workspace the caller is in: the arrays outlive this call
+            try (var ignored = Nd4j.getMemoryManager().scopeOutOfWorkspaces()) {
+                INDArray x = Nd4j.createUninitialized(features.dataType(), new long[] {n, features.size(1)}, 'f');
+                INDArray y = classLabels == null ? null : Nd4j.create(features.dataType(), new long[] {n, classes}, 'f');
+                sets[slot] = new INDArray[] {x, y};
+            }
         }
         return sets[slot];
     }

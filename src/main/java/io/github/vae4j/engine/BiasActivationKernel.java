@@ -187,7 +187,8 @@ public final class BiasActivationKernel {
      * The ReLU's derivative, the step [z > 0], as min(1, max(0, z)·2¹²⁶·2²⁴): exact for every float z but NaN (the
      * smallest positive float, 2⁻¹⁴⁹, maps to 2 before the min), and built from max, min and multiplications only, so
      * HotSpot vectorizes a loop of ε·step(z). The branch {@code z > 0 ? ε : 0} it replaced mispredicted on the random
-     * signs of pre-activations: 150 µs against 40 µs for the backward pass of a 128×400 layer.
+     * signs of pre-activations: 230 µs against 46 µs for the backward pass of a 128×400 layer in training. Unlike the
+     * branch, ε·step(z) is NaN where ε is infinite and z ≤ 0, and where z is NaN: only a diverging run sees either.
      */
     static float reluStep(float z) {
         return Math.min(1f, Math.max(0f, z) * 0x1p126f * 0x1p24f);

@@ -89,15 +89,20 @@ public class FusedGraphUpdater extends ComputationGraphUpdater {
      * through {@code graph.fit}
      */
     public synchronized boolean step(ComputationGraph graph, int batchSize) {
-        INDArray own = getFlattenedGradientsView();
-        if (adam == null || !isMiniBatch() || own == null || graph.getUpdater(false) != this) {
+        if (!canStep(graph)) {
             return false;
         }
+        INDArray own = getFlattenedGradientsView();
         adam.applyUpdater(own, graph.params(), graph.getIterationCount(), graph.getEpochCount(), 1.0 / batchSize,
                 PARTS, SpinningWorkers.shared()::run);
         fusedSteps++;
         parameterSteps++;
         return true;
+    }
+
+    /** Whether {@link #step} applies to {@code graph}: check it before computing a gradient for it. */
+    public boolean canStep(ComputationGraph graph) {
+        return adam != null && isMiniBatch() && getFlattenedGradientsView() != null && graph.getUpdater(false) == this;
     }
 
     /** Of {@link #fusedSteps()}, those that also took the parameter step ({@link #step}). */

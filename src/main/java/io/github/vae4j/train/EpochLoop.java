@@ -9,6 +9,10 @@ import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.dataset.api.iterator.DataSetIterator;
 
 import io.github.vae4j.engine.FusedGraphUpdater;
+import org.deeplearning4j.nn.api.OptimizationAlgorithm;
+import org.deeplearning4j.nn.conf.BackpropType;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.stepfunctions.NegativeGradientStepFunction;
 import org.deeplearning4j.optimize.api.TrainingListener;
 
 import java.util.Arrays;
@@ -77,19 +81,28 @@ public final class EpochLoop {
      * up its gradient view and updater), a graph with vae4j's fused Adam runs the step as DL4J's {@code fit} does
      * minus its separate parameter pass: the gradient, then the update and θ ← θ − update in one pass
      * ({@link FusedGraphUpdater#step}), the iteration count, the layers' states cleared. Graphs with training
-     * listeners, parameter constraints or another updater take {@code fit} every time.
+     * listeners, parameter constraints, another updater, optimizer or step function, or truncated backprop, and batches
+     * with mask arrays, take {@code fit} every time.
      */
     public static Step of(ComputationGraph graph) {
         boolean conditional = graph.getNumInputArrays() == 2;
-        boolean fusable = Arrays.stream(graph.getLayers()).allMatch(l -> {
-            List<?> constraints = l.conf().getLayer().getConstraints();
-            return constraints == null || constraints.isEmpty();
-        });
+        NeuralNetConfiguration conf = graph.conf();
+        boolean fusable = conf.getOptimizationAlgo() == OptimizationAlgorithm.STOCHASTIC_GRADIENT_DESCENT
+                && (conf.getStepFunction() == null || conf.getStepFunction() instanceof NegativeGradientStepFunction)
+                && graph.getConfiguration().getBackpropType() == BackpropType.Standard
+                && Arrays.stream(graph.getLayers()).allMatch(l -> {
+                    List<?> constraints = l.conf().getLayer().getConstraints();
+                    return constraints == null || constraints.isEmpty();
+                });
         return new Step() {
             private boolean first = true;
 
             @Override
             public void fit(DataSet batch) {
+                if (!conditional && batch.hasMaskArrays()) {
+                    graph.fit(batch);
+                    return;
+                }
                 INDArray[] inputs;
                 if (!conditional) {
                     inputs = new INDArray[] {batch.getFeatures()};
@@ -121,12 +134,13 @@ public final class EpochLoop {
     /** One fused step (see {@link #of}); false, having done nothing, when the graph's updater does not take it. */
     private static boolean fusedStep(ComputationGraph graph, INDArray[] inputs, INDArray[] labels) {
         Collection<TrainingListener> listeners = graph.getListeners();
-        if (!(graph.getUpdater(false) instanceof FusedGraphUpdater updater) || !updater.isFused()
+        if (!(graph.getUpdater(false) instanceof FusedGraphUpdater updater) || !updater.canStep(graph)
                 || (listeners != null && !listeners.isEmpty())) {
             return false;
         }
         graph.setInputs(inputs);
         graph.setLabels(labels);
+        graph.setLayerMaskArrays(null, null);
         graph.computeGradientAndScore();
         if (!updater.step(graph, Math.toIntExact(inputs[0].size(0)))) {
             throw new IllegalStateException("the fused Adam step did not apply after the gradient was computed");

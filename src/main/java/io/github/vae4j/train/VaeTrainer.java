@@ -240,31 +240,31 @@ public final class VaeTrainer {
         INDArray testRows = model.jointInput(data.testX(), data.testLabelArray());
         ComputationGraph graph = model.network();
         for (int epoch = start.epochsDone(); epoch < config.epochs(); epoch++) {
-                if (epoch > start.epochsDone()) {
-                    batches.reset();
-                }
-                EpochLoop.Progress resumed = epoch == start.epochsDone() ? new EpochLoop.Progress(start.batchesDone(),
-                        start.epochLossSum(), start.epochExamples(), start.epochSeconds()) : EpochLoop.Progress.START;
-                double klWeight = model.klWeight();
-                int e = epoch;
-                EpochLoop.BatchHook hook = options.checkpointMinutes() <= 0 ? null
-                        : p -> checkpointer.maybeWithinEpoch(e, p, history, elapsed(startNanos));
-                EpochLoop.Pass fit = fitEpoch(graph, batches, batches.batchesPerEpoch(), epoch, resumed, hook,
-                        checkpointer);
-                graph.incrementEpochCount();
-                long testSeed = Seeds.derive(config.seed(), Seeds.Stream.TEST_ELBO, epoch);
-                TestPass test = evaluate(model.joint(), testRows, testSeed);
-                double objective = Evaluator.negativeObjective(model.joint(), testRows, test.q(),
-                        test.elbo().meanReconstruction(), config.objective(), testSeed);
-                EpochMetrics m = new EpochMetrics(epoch + 1, fit.meanLoss(), test.elbo().meanNegativeElbo(),
-                        test.elbo().meanReconstruction(), test.elbo().meanKl(), objective, klWeight,
-                        fit.examplesPerSecond(), fit.seconds(), elapsed(startNanos));
-                history.add(m);
-                model.setMetadata(model.metadata().withMetrics(m.asMetadata()));
-                checkpointer.atEpochEnd(epoch + 1, modelPath, history, elapsed(startNanos));
-                for (EpochListener l : listeners) {
-                    l.onEpochEnd(model, m);
-                }
+            if (epoch > start.epochsDone()) {
+                batches.reset();
+            }
+            EpochLoop.Progress resumed = epoch == start.epochsDone() ? new EpochLoop.Progress(start.batchesDone(),
+                    start.epochLossSum(), start.epochExamples(), start.epochSeconds()) : EpochLoop.Progress.START;
+            double klWeight = model.klWeight();
+            int e = epoch;
+            EpochLoop.BatchHook hook = options.checkpointMinutes() <= 0 ? null
+                    : p -> checkpointer.maybeWithinEpoch(e, p, history, elapsed(startNanos));
+            EpochLoop.Pass fit = fitEpoch(graph, batches, batches.batchesPerEpoch(), epoch, resumed, hook,
+                    checkpointer);
+            graph.incrementEpochCount();
+            long testSeed = Seeds.derive(config.seed(), Seeds.Stream.TEST_ELBO, epoch);
+            TestPass test = evaluate(model.joint(), testRows, testSeed);
+            double objective = Evaluator.negativeObjective(model.joint(), testRows, test.q(),
+                    test.elbo().meanReconstruction(), config.objective(), testSeed);
+            EpochMetrics m = new EpochMetrics(epoch + 1, fit.meanLoss(), test.elbo().meanNegativeElbo(),
+                    test.elbo().meanReconstruction(), test.elbo().meanKl(), objective, klWeight,
+                    fit.examplesPerSecond(), fit.seconds(), elapsed(startNanos));
+            history.add(m);
+            model.setMetadata(model.metadata().withMetrics(m.asMetadata()));
+            checkpointer.atEpochEnd(epoch + 1, modelPath, history, elapsed(startNanos));
+            for (EpochListener l : listeners) {
+                l.onEpochEnd(model, m);
+            }
         }
         for (EpochListener l : listeners) {
             l.onTrainingEnd(model, history);
