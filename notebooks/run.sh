@@ -89,11 +89,12 @@ for nb in "${notebooks[@]}"; do
   tries=6
   for try in $(seq 1 $tries); do
     log=$(mktemp)
+    trap 'rm -f "$log"' EXIT
     rc=0
+    # the output streams as it comes (tee) and is kept to look for the kernel's start failure
     JUPYTER_PATH="$root/target/jupyter" "$nbconvert" --to notebook --execute "${where[@]}" \
       --ExecutePreprocessor.kernel_name=vae4j-java --ExecutePreprocessor.timeout=600 \
-      --ExecutePreprocessor.startup_timeout=25 "$nb" > "$log" 2>&1 || rc=$?
-    cat "$log"
+      --ExecutePreprocessor.startup_timeout=25 "$nb" 2>&1 | tee "$log" || rc=${PIPESTATUS[0]}
     if [[ $rc -eq 0 ]]; then
       rm -f "$log"
       break

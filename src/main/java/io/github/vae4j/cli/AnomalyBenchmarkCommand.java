@@ -1,7 +1,6 @@
 package io.github.vae4j.cli;
 
 import io.github.vae4j.config.VaeConfig;
-import io.github.vae4j.data.DataSets;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.eval.AnomalyScores;
 import io.github.vae4j.eval.Auroc;
@@ -67,7 +66,7 @@ public final class AnomalyBenchmarkCommand implements Callable<Integer> {
         if (c.conditional()) {
             throw new IllegalArgumentException("anomaly-benchmark trains unconditional models; the preset is conditional");
         }
-        DataSplit all = DataSets.load(data.data, data.options(c.seed()));
+        DataSplit all = data.load(c.seed());
         if (!all.labelled()) {
             throw new IllegalArgumentException("anomaly-benchmark holds classes out, but data set " + all.id()
                     + " has no labels");

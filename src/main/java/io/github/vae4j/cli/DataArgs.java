@@ -1,6 +1,8 @@
 package io.github.vae4j.cli;
 
 import io.github.vae4j.data.DataOptions;
+import io.github.vae4j.data.DataSets;
+import io.github.vae4j.data.DataSplit;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -15,6 +17,11 @@ public final class DataArgs {
     /** The data set as the flags name it ({@code --data}). */
     public String spec() {
         return data;
+    }
+
+    /** The data set the flags name, read with their options and {@code seed} for a holdout split. */
+    public DataSplit load(long seed) {
+        return DataSets.load(data, options(seed));
     }
 
     @Option(names = "--fashion-dir", defaultValue = "/usr/share/datasets/fashion-mnist", paramLabel = "DIR",

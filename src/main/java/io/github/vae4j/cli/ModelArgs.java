@@ -1,6 +1,5 @@
 package io.github.vae4j.cli;
 
-import io.github.vae4j.data.DataSets;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.model.VaeModel;
 import io.github.vae4j.pretrained.PretrainedModels;
@@ -13,7 +12,7 @@ import java.nio.file.Path;
 final class ModelArgs {
 
     @Option(names = "--model", required = true, paramLabel = "FILE|NAME",
-            description = "A vae4j model file, or a pretrained model's name: mnist-mlp, mnist-conv, mnist-cvae, fashion-conv.")
+            description = "A vae4j model file, or a pretrained model's name: " + PretrainedModels.NAMES_TEXT + ".")
     Path model;
 
     /** The model file the flag names: a path, a model's folder or a pretrained model's name. */
@@ -28,7 +27,7 @@ final class ModelArgs {
     /** The model and a data set read with the model's seed, checked to have the model's input size. */
     Loaded loadWithData(DataArgs data) throws IOException {
         VaeModel m = load();
-        DataSplit split = DataSets.load(data.data, data.options(m.config().seed()));
+        DataSplit split = data.load(m.config().seed());
         if (split.dimensions() != m.config().inputSize()) {
             throw new IllegalArgumentException("model " + model + " expects " + m.config().inputSize()
                     + " inputs but data set " + split.id() + " has " + split.dimensions() + " dimensions");

@@ -52,7 +52,7 @@ public final class PublishCommand implements Callable<Integer> {
         }
         ModelPublisher.Training training = ModelPublisher.Training.fromRun(run, command);
         ModelArgs model = new ModelArgs();
-        model.model = run.resolve("model.zip");
+        model.model = run.resolve(io.github.vae4j.train.VaeTrainer.MODEL_FILE);
         ModelArgs.Loaded loaded = model.loadWithData(data);
         ModelCard card = ModelPublisher.publish(loaded.model(), loaded.split(), name, out, training, k, isExamples,
                 elboSamples, seed);

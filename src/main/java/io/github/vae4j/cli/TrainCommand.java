@@ -2,7 +2,6 @@ package io.github.vae4j.cli;
 
 import io.github.vae4j.util.ProcessMemory;
 import io.github.vae4j.config.VaeConfig;
-import io.github.vae4j.data.DataSets;
 import io.github.vae4j.data.DataSplit;
 import io.github.vae4j.train.TrainingResult;
 import io.github.vae4j.train.VaeTrainer;
@@ -128,7 +127,7 @@ public final class TrainCommand implements Callable<Integer> {
         VaeTrainer.Options options = new VaeTrainer.Options(out, maxBatches, binarize, !noProgress, !noImages,
                 checkpointMinutes, overwrite);
         VaeTrainer.checkOutputDirectory(options);
-        DataSplit split = DataSets.load(data.data, data.options(c.seed()));
+        DataSplit split = data.load(c.seed());
         return new VaeTrainer(c, options).train(split);
     }
 
@@ -144,7 +143,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         VaeConfig c = io.github.vae4j.model.ModelFile.readMetadata(VaeTrainer.checkpointIn(resume)).config();
-        DataSplit split = DataSets.load(data.data, data.options(c.seed()));
+        DataSplit split = data.load(c.seed());
         return VaeTrainer.resume(resume, split, new VaeTrainer.Options(resume, 0, false, !noProgress, !noImages,
                 checkpointMinutes, false));
     }

@@ -14,8 +14,8 @@ import java.nio.FloatBuffer;
  * <p>Training's pass ({@link #gradientAndScore}) computes σ itself, in four fixed element ranges on the calling thread
  * and the shared workers ({@link SpinningWorkers}); the partial sums are added in range order, so the result does not
  * depend on the thread count. FLOAT logits take {@link #sigmoid(float)}, a form HotSpot vectorizes (for a 128×784
- * batch, ND4J's sigmoid op took 0.28 ms on one thread and the Java pass after it 0.16 ms; this whole pass takes
- * 0.13 ms on two); DOUBLE logits (the gradient checks) take
+ * batch, ND4J's sigmoid op alone takes 0.26 ms on one thread, this whole pass 0.13–0.17 ms on two:
+ * {@code bench.KernelBenchmark}); DOUBLE logits (the gradient checks) take
  * 1 / (1 + e^−l) with {@link Math#exp}. Evaluation's per-row scores ({@link #rowScores}) compute σ the same way.
  *
  * <p>The logarithm is taken once per group of {@value #GROUP} values, of the product of their σ(|l|): each factor is
@@ -56,11 +56,7 @@ public final class BernoulliKernel {
         SpinningWorkers.shared().run(PARTS, p -> {
             int from = Math.min(n, p * per);
             int to = p == PARTS - 1 ? n : Math.min(n, from + per);
-            double[] out = new double[1];
-            if (to > from) {
-                span(logits, x, gradient, from, to - from, out);
-            }
-            partial[p] = out[0];
+            partial[p] = to > from ? span(logits, x, gradient, from, to - from) : 0;
         });
         double total = 0;
         for (double v : partial) {
@@ -96,18 +92,17 @@ public final class BernoulliKernel {
         }
     }
 
-    /** Training's pass over one element range [from, from + len): gradient ← σ(l) − x there; out[0] ← its score. */
-    private static void span(INDArray logits, INDArray x, INDArray gradient, int from, int len, double[] out) {
+    /** Training's pass over one element range [from, from + len): gradient ← σ(l) − x there; returns its score. */
+    private static double span(INDArray logits, INDArray x, INDArray gradient, int from, int len) {
         int lo = Math.toIntExact(logits.offset()) + from;
         int xo = Math.toIntExact(x.offset()) + from;
         int go = Math.toIntExact(gradient.offset()) + from;
         if (logits.dataType() == DataType.FLOAT) {
-            out[0] = floats(logits.data().asNioFloat(), lo, x.data().asNioFloat(), xo, gradient.data().asNioFloat(), go,
+            return floats(logits.data().asNioFloat(), lo, x.data().asNioFloat(), xo, gradient.data().asNioFloat(), go,
                     len, true);
-        } else {
-            out[0] = doubles(logits.data().asNioDouble(), lo, x.data().asNioDouble(), xo,
-                    gradient.data().asNioDouble(), go, len, true);
         }
+        return doubles(logits.data().asNioDouble(), lo, x.data().asNioDouble(), xo, gradient.data().asNioDouble(), go,
+                len, true);
     }
 
     /**

@@ -11,15 +11,10 @@ public final class Auroc {
 
     /** AUROC of {@code scores} for the examples where {@code positive} is true against the rest. */
     public static double of(double[] scores, boolean[] positive) {
-        check(scores, positive);
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> scores[i]));
+        long positives = check(scores, positive);
+        Integer[] order = ascending(scores);
         // ranks 1..n, tied scores sharing their mean rank
         double rankSumPositive = 0;
-        long positives = 0;
         int i = 0;
         while (i < order.length) {
             int j = i;
@@ -30,7 +25,6 @@ public final class Auroc {
             for (int t = i; t <= j; t++) {
                 if (positive[order[t]]) {
                     rankSumPositive += rank;
-                    positives++;
                 }
             }
             i = j + 1;
@@ -45,45 +39,42 @@ public final class Auroc {
      * trapezoidal area under it is {@link #of}.
      */
     public static double[][] curve(double[] scores, boolean[] positive) {
-        check(scores, positive);
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = i;
-        }
-        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> -scores[i]));
-        long positives = 0;
-        for (boolean p : positive) {
-            positives += p ? 1 : 0;
-        }
+        long positives = check(scores, positive);
         long negatives = scores.length - positives;
-        java.util.List<double[]> points = new java.util.ArrayList<>();
-        points.add(new double[] {0, 0});
+        Integer[] order = ascending(scores);
+        double[] fpr = new double[scores.length + 1];
+        double[] tpr = new double[scores.length + 1];
+        int points = 1;
         long tp = 0;
         long fp = 0;
-        int i = 0;
-        while (i < order.length) {
-            int j = i;
-            while (j < order.length && scores[order[j]] == scores[order[i]]) {
+        // thresholds from the highest score down: each group of tied scores is flagged at once
+        for (int j = order.length - 1; j >= 0; points++) {
+            double threshold = scores[order[j]];
+            for (; j >= 0 && scores[order[j]] == threshold; j--) {
                 if (positive[order[j]]) {
                     tp++;
                 } else {
                     fp++;
                 }
-                j++;
             }
-            points.add(new double[] {(double) fp / negatives, (double) tp / positives});
-            i = j;
+            fpr[points] = (double) fp / negatives;
+            tpr[points] = (double) tp / positives;
         }
-        double[][] curve = new double[2][points.size()];
-        for (int p = 0; p < points.size(); p++) {
-            curve[0][p] = points.get(p)[0];
-            curve[1][p] = points.get(p)[1];
-        }
-        return curve;
+        return new double[][] {java.util.Arrays.copyOf(fpr, points), java.util.Arrays.copyOf(tpr, points)};
     }
 
-    /** Scores and labels of the same length, no NaN score, both classes present. */
-    private static void check(double[] scores, boolean[] positive) {
+    /** Indices of {@code scores} in ascending order of score. */
+    private static Integer[] ascending(double[] scores) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingDouble(i -> scores[i]));
+        return order;
+    }
+
+    /** Scores and labels of the same length, no NaN score, both classes present; returns the number of positives. */
+    private static long check(double[] scores, boolean[] positive) {
         if (scores.length != positive.length) {
             throw new IllegalArgumentException(scores.length + " scores for " + positive.length + " labels");
         }
@@ -98,5 +89,6 @@ public final class Auroc {
             throw new IllegalArgumentException("AUROC needs both positives and negatives, got " + positives + " and "
                     + (scores.length - positives));
         }
+        return positives;
     }
 }

@@ -57,14 +57,9 @@ public final class ModelFile {
     public record Contents(ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer) {
     }
 
-    static void write(Path target, ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer)
-            throws IOException {
-        write(target, graph, metadata, normalizer, java.util.Map.of(), true);
-    }
-
     /**
-     * As {@link #write(Path, ComputationGraph, ModelMetadata, DataNormalization)}, with more zip entries, and the
-     * updater's state (Adam's moments: twice the parameters) only when {@code saveUpdater}.
+     * Writes a model file atomically: DL4J's zip of the graph (with the updater's state, Adam's moments, only when
+     * {@code saveUpdater}), the normalizer, vae4j's metadata and any extra entries.
      */
     static void write(Path target, ComputationGraph graph, ModelMetadata metadata, DataNormalization normalizer,
             java.util.Map<String, byte[]> extraEntries, boolean saveUpdater) throws IOException {

@@ -113,7 +113,7 @@ public final class VaeModel implements LatentVariableModel {
 
     /** Writes the model atomically (temp file + move): a failed save never leaves a half-written file. */
     public void save(Path file) throws IOException {
-        ModelFile.write(file, graph, metadata, normalizer);
+        ModelFile.write(file, graph, metadata, normalizer, Map.of(), true);
     }
 
     /**

@@ -23,7 +23,8 @@ import java.util.regex.Pattern;
  * @param epochs           epochs trained
  * @param optimizer        updater, learning rate and batch size
  * @param trainingSeconds  wall time of the training loop
- * @param machine          CPU, cores and native settings it trained on
+ * @param machine          CPU, cores and native settings of the machine that published it ({@code models/build.sh}
+ *                         trains and publishes on one machine)
  * @param trainedAt        ISO-8601 time the model was written
  * @param gitCommit        the commit it was trained from
  * @param conditional      a conditional model: its bounds are on log p(x|y)

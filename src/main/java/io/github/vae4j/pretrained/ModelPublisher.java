@@ -8,6 +8,7 @@ import io.github.vae4j.eval.Evaluation;
 import io.github.vae4j.eval.Evaluator;
 import io.github.vae4j.model.VaeModel;
 import io.github.vae4j.train.ImageListener;
+import io.github.vae4j.train.MetricsFileListener;
 import io.github.vae4j.util.AtomicFiles;
 import io.github.vae4j.util.Machine;
 import io.github.vae4j.viz.ImageGrid;
@@ -41,14 +42,14 @@ public final class ModelPublisher {
 
         /** Read from a training run's {@code metrics.jsonl} (its last line: elapsed seconds and epoch). */
         public static Training fromRun(Path runDir, String command) throws IOException {
-            Path metrics = runDir.resolve("metrics.jsonl");
+            Path metrics = runDir.resolve(MetricsFileListener.METRICS_FILE);
             if (!Files.isRegularFile(metrics)) {
                 throw new java.nio.file.NoSuchFileException(metrics.toString(), null,
-                        "not a training run: no metrics.jsonl");
+                        "not a training run: no " + MetricsFileListener.METRICS_FILE);
             }
             List<String> lines = Files.readAllLines(metrics).stream().filter(l -> !l.isBlank()).toList();
             if (lines.isEmpty()) {
-                throw new IOException("training run " + runDir + " has an empty metrics.jsonl");
+                throw new IOException("training run " + runDir + " has an empty " + MetricsFileListener.METRICS_FILE);
             }
             JsonNode last = new ObjectMapper().readTree(lines.get(lines.size() - 1));
             return new Training(command, last.path("elapsedSeconds").asDouble(Double.NaN), last.path("epoch").asInt());

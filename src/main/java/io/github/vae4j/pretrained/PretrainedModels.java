@@ -19,8 +19,11 @@ import java.util.List;
  */
 public final class PretrainedModels {
 
+    /** {@link #NAMES} as one constant, for help texts (picocli descriptions must be compile-time constants). */
+    public static final String NAMES_TEXT = "mnist-mlp, mnist-conv, mnist-cvae, fashion-conv";
+
     /** Every model in {@code models/}; a test checks this list against the folder. */
-    public static final List<String> NAMES = List.of("mnist-mlp", "mnist-conv", "mnist-cvae", "fashion-conv");
+    public static final List<String> NAMES = List.of(NAMES_TEXT.split(", "));
 
     public static final String MODEL_FILE = "model.zip";
     public static final String CHECKSUM_FILE = "model.zip.sha256";

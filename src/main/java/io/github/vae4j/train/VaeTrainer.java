@@ -109,13 +109,7 @@ public final class VaeTrainer {
     public TrainingResult train(DataSplit data) throws IOException {
         VaeConfig config = forData(this.config, data);
         Path dir = options.outputDir();
-        checkOutputDirectory(options);
-        Files.createDirectories(dir);
-        for (Path p : existingRun(dir)) {
-            Files.deleteIfExists(p);
-        }
-        io.github.vae4j.util.AtomicFiles.removeStale(dir, RUN_FILES);
-        io.github.vae4j.util.AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJson());
+        startRunDirectory(options, config);
         VaeModel model = VaeModel.create(config, org.nd4j.linalg.api.buffer.DataType.FLOAT, data.normalizer());
         Nd4j.getRandom().setSeed(Seeds.derive(config.seed(), Seeds.Stream.TRAINING_NOISE, 0));
         model.setMetadata(model.metadata().withDataset(data.id(), data.sha256()));
@@ -165,6 +159,21 @@ public final class VaeTrainer {
      * Fails when the output path is a file or under one, holds a run and {@code overwrite} is off (the message names
      * the directory, what is in it, {@code --resume} and {@code --overwrite}), or cannot be created or written.
      */
+    /**
+     * Makes {@code options.outputDir()} ready for a new run of {@code config}: checked ({@link #checkOutputDirectory}),
+     * the files of an earlier run removed (it holds one only with {@code overwrite}), {@value #CONFIG_FILE} written. The
+     * Spark module's trainer starts its runs here too.
+     */
+    public static void startRunDirectory(Options options, VaeConfig config) throws IOException {
+        checkOutputDirectory(options);
+        Path dir = options.outputDir();
+        for (Path p : existingRun(dir)) {
+            Files.deleteIfExists(p);
+        }
+        io.github.vae4j.util.AtomicFiles.removeStale(dir, RUN_FILES);
+        io.github.vae4j.util.AtomicFiles.writeString(dir.resolve(CONFIG_FILE), config.toJson());
+    }
+
     public static void checkOutputDirectory(Options options) {
         Path dir = options.outputDir();
         if (Files.exists(dir) && !Files.isDirectory(dir)) {

@@ -24,6 +24,25 @@ public final class Charts {
     }
 
     /**
+     * The density of the finite {@code values} in each of {@code bins} bins of {@code width} from {@code lo} (a value at
+     * the upper end falls in the last bin): count / (finite values · width), all 0 when no value is finite.
+     */
+    static double[] densities(double[] values, double lo, double width, int bins) {
+        double[] counts = new double[bins];
+        long finite = 0;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                counts[Math.min(bins - 1, (int) ((v - lo) / width))]++;
+                finite++;
+            }
+        }
+        for (int b = 0; b < bins; b++) {
+            counts[b] = finite == 0 ? 0 : counts[b] / (finite * width);
+        }
+        return counts;
+    }
+
+    /**
      * Overlaid histograms (as density step lines, so groups of different sizes compare) of {@code groups}, with
      * {@code bins} equal bins over the range of all values.
      *
@@ -52,24 +71,18 @@ public final class Charts {
         double width = (hi - lo) / bins;
         XYChart chart = xy(title, xLabel, "density", 800, 450);
         for (int g = 0; g < groups.size(); g++) {
-            double[] counts = new double[bins];
-            long finite = 0;
-            for (double v : groups.get(g)) {
-                if (Double.isFinite(v)) {
-                    counts[Math.min(bins - 1, (int) ((v - lo) / width))]++;
-                    finite++;
-                }
-            }
+            double[] densities = densities(groups.get(g), lo, width, bins);
             // a step line through the bin edges: (edge_b, density_b), (edge_b+1, density_b)
             double[] xs = new double[2 * bins];
             double[] ys = new double[2 * bins];
             for (int b = 0; b < bins; b++) {
-                double density = finite == 0 ? 0 : counts[b] / (finite * width);
+                double density = densities[b];
                 xs[2 * b] = lo + b * width;
                 xs[2 * b + 1] = lo + (b + 1) * width;
                 ys[2 * b] = density;
                 ys[2 * b + 1] = density;
             }
+            long finite = java.util.Arrays.stream(groups.get(g)).filter(Double::isFinite).count();
             chart.addSeries(names.get(g) + " (" + finite + ")", xs, ys).setMarker(SeriesMarkers.NONE);
         }
         return BitmapEncoder.getBufferedImage(chart);

@@ -197,6 +197,11 @@ class PretrainedModelsTest {
         // the card's −ELBO is what the evaluator gives with the card's draws and seed
         Evaluation e = Evaluator.evaluate(model, split.testX(), 2, 1, config.objective(), 3);
         assertEquals(e.negativeElbo(), parsed.negativeElbo(), 5e-4);
+        // and its log p(x) what importance sampling gives on the first 40 test examples with k = 7 and that seed
+        Evaluation first40 = Evaluator.evaluate(model, split.testX().get(
+                org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 40), org.nd4j.linalg.indexing.NDArrayIndex.all()),
+                1, 7, config.objective(), 3);
+        assertEquals(first40.logLikelihood(), parsed.logLikelihood(), 5e-4);
         String markdown = Files.readString(dir.resolve("tiny").resolve("MODEL_CARD.md"));
         assertTrue(markdown.contains("CC BY-SA 3.0"), "the data's license");
         assertTrue(markdown.contains("`./vae4j train --latent 3`"), "the command");

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,6 +33,21 @@ class ChartsTest {
         assertTrue(saturated(k) > saturated(flat) + 1000, "the bars: " + saturated(k) + " against " + saturated(flat));
         assertThrows(IllegalArgumentException.class,
                 () -> Charts.histogram("x", "x", List.of("one"), List.of(a, b), 10), "a name per group");
+    }
+
+    /** The histogram's densities integrate to 1 over the finite values, and the largest value is in the last bin. */
+    @Test
+    void histogramDensitiesIntegrateToOne() {
+        double[] values = {1, 2, 2, 3, 3, 3, 4, Double.NaN, Double.POSITIVE_INFINITY};
+        double[] d = Charts.densities(values, 1, 0.75, 4);
+        // bins [1, 1.75) [1.75, 2.5) [2.5, 3.25) [3.25, 4]: 1, 2, 3 and 1 of the 7 finite values
+        assertArrayEquals(new double[] {1 / 5.25, 2 / 5.25, 3 / 5.25, 1 / 5.25}, d, 1e-12);
+        double area = 0;
+        for (double v : d) {
+            area += v * 0.75;
+        }
+        assertEquals(1.0, area, 1e-12);
+        assertArrayEquals(new double[] {0, 0}, Charts.densities(new double[] {Double.NaN}, 0, 1, 2), 0.0);
     }
 
     /** Pixels in colour (not white, grey or black: title, axes, grid and labels are those). */

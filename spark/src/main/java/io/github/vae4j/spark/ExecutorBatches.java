@@ -1,8 +1,8 @@
 package io.github.vae4j.spark;
 
+import io.github.vae4j.data.ClassLabels;
 import io.github.vae4j.data.DataSplit;
-import io.github.vae4j.data.Permutations;
-import io.github.vae4j.util.Seeds;
+import io.github.vae4j.data.ShuffledBatchIterator;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.Function;
@@ -14,7 +14,6 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 
 /**
  * One epoch of training batches as an RDD whose elements are built on the executors: the driver ships only each
@@ -28,8 +27,7 @@ final class ExecutorBatches {
 
     /** Row numbers of each batch of epoch {@code epoch}: a permutation seeded by (seed, epoch), cut into batches. */
     static List<int[]> batchRows(long trainRows, int batchSize, long seed, int epoch) {
-        int[] order = Permutations.shuffled(Math.toIntExact(trainRows),
-                new Random(Seeds.derive(seed, Seeds.Stream.SHUFFLE, epoch)));
+        int[] order = ShuffledBatchIterator.epochOrder(Math.toIntExact(trainRows), seed, epoch);
         List<int[]> batches = new ArrayList<>();
         for (int from = 0; from < order.length; from += batchSize) {
             batches.add(Arrays.copyOfRange(order, from, Math.min(order.length, from + batchSize)));
@@ -46,16 +44,10 @@ final class ExecutorBatches {
         return sc.parallelize(batches, partitions).map(new GatherConditioned(data, classes));
     }
 
-    /** Executor side: rows of the training split. */
-    static INDArray rows(DataRef data, int[] rows) {
-        DataSplit split = data.read();
-        return Nd4j.pullRows(split.trainX(), 1, rows);
-    }
-
     private record Gather(DataRef data) implements Function<int[], DataSet> {
         @Override
         public DataSet call(int[] rows) {
-            INDArray x = rows(data, rows);
+            INDArray x = Nd4j.pullRows(data.read().trainX(), 1, rows);
             return new DataSet(x, x);
         }
     }
@@ -64,12 +56,13 @@ final class ExecutorBatches {
             implements Function<int[], org.nd4j.linalg.dataset.api.MultiDataSet> {
         @Override
         public org.nd4j.linalg.dataset.api.MultiDataSet call(int[] rows) {
-            INDArray x = rows(data, rows);
-            int[] labels = data.read().trainLabelArray();
-            INDArray y = Nd4j.zeros(x.dataType(), rows.length, classes);
+            DataSplit split = data.read();
+            INDArray x = Nd4j.pullRows(split.trainX(), 1, rows);
+            int[] labels = new int[rows.length];
             for (int i = 0; i < rows.length; i++) {
-                y.putScalar(i, labels[rows[i]], 1.0);
+                labels[i] = split.trainLabels().getInt(rows[i]);
             }
+            INDArray y = ClassLabels.oneHot(labels, classes, x.dataType(), 'c');
             return new MultiDataSet(new INDArray[] {x, y}, new INDArray[] {x});
         }
     }

@@ -3,6 +3,7 @@ package io.github.vae4j.spark;
 import io.github.vae4j.config.VaeConfig;
 import io.github.vae4j.cli.DataArgs;
 import io.github.vae4j.train.TrainingResult;
+import io.github.vae4j.train.VaeTrainer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
@@ -106,6 +107,9 @@ public final class SparkTrainCommand implements Callable<Integer> {
         }
         c = c.withOverrides(overrides);
         DataRef ref = DataRef.of(data.spec(), data.options(c.seed()));
+        // the output directory is checked before Spark starts and the data are read, as vae4j train checks it
+        VaeTrainer.checkOutputDirectory(new SparkTrainer.Options(out, averagingFrequency, 1, averageUpdater, overwrite,
+                !noImages).trainerOptions());
         try (JavaSparkContext sc = new JavaSparkContext(sparkConf(master))) {
             int p = workers != null ? workers : sc.defaultParallelism();
             TrainingResult r = new SparkTrainer(c, new SparkTrainer.Options(out, averagingFrequency, p, averageUpdater, overwrite, !noImages))

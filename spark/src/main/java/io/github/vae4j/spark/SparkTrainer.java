@@ -12,7 +12,6 @@ import io.github.vae4j.train.LoggingListener;
 import io.github.vae4j.train.MetricsFileListener;
 import io.github.vae4j.train.TrainingResult;
 import io.github.vae4j.train.VaeTrainer;
-import io.github.vae4j.util.AtomicFiles;
 import io.github.vae4j.util.Seeds;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -25,7 +24,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +65,11 @@ public final class SparkTrainer {
                         + averagingFrequency + " and " + workers);
             }
         }
+
+        /** The output directory's options as {@code vae4j train} checks and starts them. */
+        VaeTrainer.Options trainerOptions() {
+            return new VaeTrainer.Options(outputDir, 0, false, false, false, 0, overwrite);
+        }
     }
 
     private final VaeConfig config;
@@ -82,9 +85,7 @@ public final class SparkTrainer {
         DataSplit split = data.read();
         VaeConfig c = VaeTrainer.forData(config, split);
         Path dir = options.outputDir();
-        VaeTrainer.checkOutputDirectory(new VaeTrainer.Options(dir, 0, false, false, false, 0, options.overwrite()));
-        Files.createDirectories(dir);
-        AtomicFiles.writeString(dir.resolve(VaeTrainer.CONFIG_FILE), c.toJson());
+        VaeTrainer.startRunDirectory(options.trainerOptions(), c);
         VaeModel model = VaeModel.create(c, DataType.FLOAT, split.normalizer());
         model.setMetadata(model.metadata().withDataset(split.id(), split.sha256()));
         ComputationGraph graph = model.network();
@@ -120,11 +121,6 @@ public final class SparkTrainer {
                 rdd.unpersist(false);
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
-            graph = spark.getNetwork();
-            if (graph != model.network()) {
-                throw new IllegalStateException("the Spark trainer replaced the driver's graph");
-            }
-            WorkerHook.applyCounts(graph, epoch + 1, graph.getConfiguration().getIterationCount());
             Evaluation test = Evaluator.evaluate(model.joint(), testRows, 1, 1, c.objective(),
                     Seeds.derive(c.seed(), Seeds.Stream.TEST_ELBO, epoch));
             if (!Double.isFinite(test.negativeElbo())) {

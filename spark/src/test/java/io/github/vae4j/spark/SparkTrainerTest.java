@@ -147,19 +147,38 @@ class SparkTrainerTest {
         List<int[]> batches = ExecutorBatches.batchRows(1000, 128, 42, 3);
         assertEquals(8, batches.size());
         boolean[] seen = new boolean[1000];
+        int served = 0;
         for (int[] b : batches) {
             for (int row : b) {
                 assertFalse(seen[row], "row " + row + " twice");
                 seen[row] = true;
+                served++;
             }
         }
-        assertNotEquals(ExecutorBatches.batchRows(1000, 128, 42, 4).get(0)[0] * 1000 + batches.get(0)[1],
-                batches.get(0)[0] * 1000 + batches.get(0)[1], "another order in another epoch");
+        assertEquals(1000, served, "every row once");
+        assertFalse(java.util.Arrays.equals(ExecutorBatches.batchRows(1000, 128, 42, 4).get(0), batches.get(0)),
+                "another order in another epoch");
+        // the order vae4j train's batch iterator visits in the same epoch
+        assertTrue(java.util.Arrays.equals(io.github.vae4j.data.ShuffledBatchIterator.epochOrder(1000, 42, 3), 0, 128,
+                batches.get(0), 0, 128), "the first batch is the first 128 rows of the epoch's order");
     }
 
     @Test
     void badFlagsGetAOneLineErrorAndExitCode1(@TempDir Path dir) {
-        assertEquals(1, SparkTrainCommand.run("--averaging-frequency", "0", "--out", dir.resolve("o").toString(),
-                "--master", "local[1]"));
+        java.io.PrintStream stderr = System.err;
+        java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            code = SparkTrainCommand.run("--averaging-frequency", "0", "--out", dir.resolve("o").toString(),
+                    "--master", "local[1]");
+        } finally {
+            System.setErr(stderr);
+        }
+        assertEquals(1, code);
+        List<String> lines = captured.toString(java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertEquals(1, lines.size(), "one line: " + lines);
+        assertTrue(lines.get(0).startsWith("vae4j-spark: error: --averaging-frequency and --workers must be >= 1"),
+                lines.get(0));
     }
 }
